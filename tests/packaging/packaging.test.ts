@@ -1,0 +1,70 @@
+/**
+ * Builds every package with tsup and loads the built entry point the way a consumer does: plain
+ * Node, no source condition, through `import` and through `require` (Node ≥ 20.19 loads ESM
+ * from require). The built module must export exactly what `src/index.ts` exports, ship its
+ * type declarations, and leave every `@llmkit/*` sibling external. Packages with the keyword
+ * `isomorphic` must also bundle for the browser (no `node:` imports, no Node globals).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { packageNames } from '../../vitest.workspace.ts';
+
+const root = new URL('../../', import.meta.url);
+const tsup = new URL('node_modules/.bin/tsup', root).pathname;
+
+function nodeEval(script: string, type: 'module' | 'commonjs'): string {
+  return execFileSync(process.execPath, ['--input-type', type, '-e', script], {
+    cwd: root.pathname,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+describe.each(packageNames)('@llmkit/%s', (name) => {
+  const dir = new URL(`packages/${name}/`, root);
+  const manifest = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8'));
+
+  it('builds, and its built ESM entry exports exactly the source API via import and require', async () => {
+    execFileSync(tsup, { cwd: dir.pathname, stdio: 'pipe' });
+    for (const condition of ['types', 'default'] as const) {
+      const target = manifest.exports['.'][condition];
+      expect(existsSync(new URL(target, dir)), `${condition} → ${target}`).toBe(true);
+    }
+    const source = await import(`../../packages/${name}/src/index.ts`);
+    const expected = Object.keys(source).sort();
+    const specifier = JSON.stringify(manifest.name);
+    const imported = JSON.parse(
+      nodeEval(
+        `import(${specifier}).then((m) => console.log(JSON.stringify(Object.keys(m).sort())))`,
+        'module',
+      ),
+    );
+    const required = JSON.parse(
+      nodeEval(
+        `console.log(JSON.stringify(Object.keys(require(${specifier})).sort()))`,
+        'commonjs',
+      ),
+    );
+    expect(imported).toEqual(expected);
+    expect(required).toEqual(expected);
+    const bundle = readFileSync(new URL(manifest.exports['.'].default, dir), 'utf8');
+    expect(bundle).not.toMatch(/packages\/[a-z-]+\/src\//);
+  }, 120_000);
+
+  it.runIf(manifest.keywords?.includes('isomorphic'))('bundles for the browser', async () => {
+    const result = await build({
+      entryPoints: [new URL('src/index.ts', dir).pathname],
+      bundle: true,
+      write: false,
+      platform: 'browser',
+      format: 'esm',
+      conditions: ['@llmkit/source'],
+      logLevel: 'silent',
+    });
+    expect(result.errors).toEqual([]);
+    const code = result.outputFiles[0]?.text ?? '';
+    expect(code).not.toMatch(/\b(process|Buffer|require)\s*[.(]/);
+  });
+});
