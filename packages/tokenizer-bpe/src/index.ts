@@ -1,0 +1,9 @@
+export type { BpeTokenizerInit } from './bpeTokenizer.js';
+export { BpeTokenizer } from './bpeTokenizer.js';
+export type { PatternName, PreTokenizerOptions } from './preTokenizer.js';
+export { PATTERNS, PreTokenizer } from './preTokenizer.js';
+export type { FromTiktokenOptions, TiktokenJson } from './tiktokenFormat.js';
+export { TokenBytes } from './tokenBytes.js';
+export type { EncodeOptions, Tokenizer } from './tokenizer.js';
+export type { TokenizerErrorCode, TokenizerErrorInit } from './tokenizerError.js';
+export { TokenizerError } from './tokenizerError.js';
