@@ -8,11 +8,17 @@
  * `tiktokenFormat.ts`, `huggingFaceFormat.ts` and `llmkitFormat.ts`.
  */
 
+import {
+  type FromHuggingFaceOptions,
+  formatHuggingFace,
+  parseHuggingFace,
+} from './huggingFaceFormat.js';
 import { BpeMerger } from './internal/bpeMerge.js';
 import { describeValue } from './internal/describeValue.js';
 import { PairTable } from './internal/pairTable.js';
 import { checkDisallowed, type SpecialPolicy, SpecialTokens } from './internal/specialTokens.js';
 import { encodeUtf8Into, toWellFormed } from './internal/utf8.js';
+import { type BpeTokenizerJson, formatLlmkit, parseLlmkit } from './llmkitFormat.js';
 import { type PatternName, PreTokenizer } from './preTokenizer.js';
 import {
   type FromTiktokenOptions,
@@ -188,6 +194,39 @@ export class BpeTokenizer implements Tokenizer {
    */
   toTiktoken(): string {
     return formatTiktoken(this.tokenBytes);
+  }
+
+  /**
+   * A tokenizer from a Hugging Face `tokenizer.json` (its text or the parsed object) with a
+   * byte-level BPE model. Added tokens become special tokens; the post-processor is not applied
+   * (no BOS/EOS is added).
+   * @throws TokenizerError `INVALID_FORMAT` naming the JSON path of a malformed entry,
+   *   `UNSUPPORTED` for a component that would change the ids and is not implemented
+   */
+  static fromHuggingFace(
+    tokenizerJson: string | object,
+    options?: FromHuggingFaceOptions,
+  ): BpeTokenizer {
+    return new BpeTokenizer(parseHuggingFace(tokenizerJson, options));
+  }
+
+  /**
+   * The `tokenizer.json` text of this tokenizer, loadable by Hugging Face `tokenizers` and
+   * transformers. Without explicit merges, the merges are derived from the ranks as Hugging
+   * Face's tiktoken converter does.
+   */
+  toHuggingFace(): string {
+    return formatHuggingFace(this);
+  }
+
+  /** A tokenizer from this package's JSON (the object {@link BpeTokenizer.toJSON} returns, or its text). */
+  static fromJSON(json: string | BpeTokenizerJson): BpeTokenizer {
+    return new BpeTokenizer(parseLlmkit(json));
+  }
+
+  /** This tokenizer in this package's versioned JSON format (what `JSON.stringify` writes). */
+  toJSON(): BpeTokenizerJson {
+    return formatLlmkit(this);
   }
 
   /** The token id of a single byte. */

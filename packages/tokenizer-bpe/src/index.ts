@@ -1,5 +1,7 @@
 export type { BpeTokenizerInit } from './bpeTokenizer.js';
 export { BpeTokenizer } from './bpeTokenizer.js';
+export type { FromHuggingFaceOptions } from './huggingFaceFormat.js';
+export type { BpeTokenizerJson } from './llmkitFormat.js';
 export type { PatternName, PreTokenizerOptions } from './preTokenizer.js';
 export { PATTERNS, PreTokenizer } from './preTokenizer.js';
 export type { FromTiktokenOptions, TiktokenJson } from './tiktokenFormat.js';
