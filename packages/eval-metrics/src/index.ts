@@ -11,6 +11,14 @@ export { bradleyTerry } from './bradleyTerry.js';
 export { EvalMetricsError } from './errors.js';
 export type { JudgeLogStorage } from './judgeLog.js';
 export { JudgeLog, MemoryJudgeLogStorage } from './judgeLog.js';
+export type {
+  GamedBaselineRow,
+  LengthControlledOptions,
+  LengthControlledResult,
+  LengthControlledRow,
+  LengthControlledWeights,
+} from './lengthControlledWinRate.js';
+export { lengthControlledWinRate } from './lengthControlledWinRate.js';
 export type { OnlineEloOptions, OnlineEloState } from './onlineElo.js';
 export { OnlineElo, onlineElo } from './onlineElo.js';
 export type {
@@ -29,3 +37,5 @@ export type {
   WindowScorer,
 } from './rollingWindows.js';
 export { rollingLoglikelihood, rollingTokenWindows } from './rollingWindows.js';
+export type { SwapReconciliation, WinRateOptions, WinRateResult } from './winRate.js';
+export { reconcileSwappedJudgments, winRate } from './winRate.js';
