@@ -1,5 +1,6 @@
 export type { ArgumentChecks, ErrorFactory, IntegerBounds } from './argumentChecks.js';
 export { argumentChecks, describeValue } from './argumentChecks.js';
+export { sampleBinomial, sampleMultinomial } from './binomial.js';
 export type { BootstrapOptions, BootstrapResult } from './bootstrap.js';
 export { bootstrap } from './bootstrap.js';
 export type { LlmkitErrorCode, LlmkitErrorInit } from './errors.js';
@@ -31,6 +32,8 @@ export type { QuantileMethod, QuantileOptions } from './quantile.js';
 export { quantile, quantiles } from './quantile.js';
 export type { RandomState } from './random.js';
 export { Random } from './random.js';
+export type { CovarianceState } from './runningCovariance.js';
+export { RunningCovariance } from './runningCovariance.js';
 export type { MomentsState } from './runningMoments.js';
 export { mean, RunningMoments, variance } from './runningMoments.js';
 export { logSoftmax, softmax } from './softmax.js';
