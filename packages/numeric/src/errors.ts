@@ -18,7 +18,15 @@ export type LlmkitErrorCode =
   /** Two arguments disagree in length or shape. */
   | 'SHAPE_MISMATCH'
   /** The work was cancelled through an `AbortSignal`. */
-  | 'ABORTED';
+  | 'ABORTED'
+  /** Two arguments disagree in element type (e.g. float32 and int32 tensors, f16 and bf16 data). */
+  | 'DTYPE_MISMATCH'
+  /** A required runtime, device or optional package is missing or failed to start. */
+  | 'UNAVAILABLE'
+  /** Stored data (a file, a header, a byte buffer) is truncated, malformed or inconsistent. */
+  | 'CORRUPT_DATA'
+  /** An operation left resources (tensors, bytes) allocated that it should have released. */
+  | 'LEAK';
 
 /** The fields of an {@link LlmkitError}. @public */
 export interface LlmkitErrorInit {

@@ -1,0 +1,129 @@
+/**
+ * Choosing and starting the compute backend. `initCompute` must be awaited once before tensors
+ * are made; it can be called again to switch backends (tensors move on first use).
+ *
+ * `'auto'` tries WebGPU (browser `navigator.gpu`, or Dawn through the optional `webgpu` package
+ * in Node, plus the optional `@tensorflow/tfjs-backend-webgpu`), then wasm (XNNPACK, SIMD), then
+ * the plain JavaScript cpu backend, and records why each faster one was passed over. A backend
+ * named explicitly either starts or throws with the reason.
+ */
+import { TensorError } from './errors.js';
+import { type BackendName, type StartedBackend, startBackend } from './internal/backends.js';
+import { check } from './internal/check.js';
+
+export type { BackendName } from './internal/backends.js';
+
+/** What `initCompute` may be asked for. @public */
+export type BackendChoice = 'auto' | BackendName;
+
+const CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'wasm', 'cpu'];
+const AUTO_ORDER: readonly BackendName[] = ['webgpu', 'wasm', 'cpu'];
+
+/** Options of {@link initCompute}. @public */
+export interface InitComputeOptions {
+  /** Which backend to run on. @defaultValue `'auto'` */
+  readonly backend?: BackendChoice;
+  /**
+   * Most CPU threads the backend may use (wasm in browsers with cross-origin isolation).
+   * @defaultValue the number of logical cores
+   */
+  readonly threads?: number;
+  /**
+   * Where tfjs-backend-wasm's `.wasm` files are served from (a URL prefix ending in `/`), for
+   * browsers whose bundler does not place them beside the script. Ignored in Node.
+   */
+  readonly wasmPath?: string;
+}
+
+/** A faster backend that `'auto'` passed over, and why. @public */
+export interface BackendFallback {
+  readonly backend: BackendName;
+  readonly reason: string;
+}
+
+/** The backend in use and what it offers. @public */
+export interface ComputeInfo {
+  /** The backend tensors now live on. */
+  readonly backend: BackendName;
+  /** The adapter (WebGPU) or CPU model (wasm, cpu) doing the work. */
+  readonly device: string;
+  /** CPU threads the backend computes with (1 for WebGPU's host side). */
+  readonly threads: number;
+  /**
+   * Peak FLOP/s of this backend on this device, measured by a matmul probe; undefined until
+   * `measurePeakFlops` has run for this device (the result is cached per device).
+   */
+  readonly peakFlops: number | undefined;
+  /** Capabilities: `'simd'`, `'threads'` (wasm); the adapter's features, e.g. `'shader-f16'`. */
+  readonly features: readonly string[];
+  /** Faster backends `'auto'` tried first, with the reason each could not run. */
+  readonly fallbacks: readonly BackendFallback[];
+  /** Facts worth knowing about this configuration (e.g. why fewer threads than asked). */
+  readonly notes: readonly string[];
+}
+
+let current: ComputeInfo | undefined;
+let pending: Promise<unknown> = Promise.resolve();
+
+/** The result of the last successful {@link initCompute}, or undefined before it. @public */
+export function computeInfo(): ComputeInfo | undefined {
+  return current;
+}
+
+/**
+ * Starts a compute backend and makes it current.
+ *
+ * @example
+ * ```ts
+ * const info = await initCompute(); // { backend: 'wasm', device: '… (WebAssembly, XNNPACK)', … }
+ * if (info.fallbacks.length > 0) console.log('no WebGPU:', info.fallbacks[0].reason);
+ * ```
+ * @throws TensorError `INVALID_ARGUMENT` for an unknown backend name or bad thread count;
+ *   `UNAVAILABLE` when the named backend (or, for `'auto'`, every backend) cannot start.
+ * @public
+ */
+export function initCompute(options: InitComputeOptions = {}): Promise<ComputeInfo> {
+  const choice = options.backend ?? 'auto';
+  if (!CHOICES.includes(choice)) {
+    throw new TensorError({
+      code: 'INVALID_ARGUMENT',
+      fn: 'initCompute',
+      argument: 'options.backend',
+      detail: `unknown backend ${JSON.stringify(choice)}; expected one of ${CHOICES.map((c) => `'${c}'`).join(', ')}.`,
+    });
+  }
+  if (options.threads !== undefined) {
+    check.integer('initCompute', 'options.threads', options.threads, { min: 1, max: 1024 });
+  }
+  // One start at a time: the engine has a single current backend.
+  const run = pending.then(() => start(choice, options));
+  pending = run.catch(() => undefined);
+  return run;
+}
+
+async function start(choice: BackendChoice, options: InitComputeOptions): Promise<ComputeInfo> {
+  const startOptions = { threads: options.threads, wasmPath: options.wasmPath };
+  const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
+  const fallbacks: BackendFallback[] = [];
+  for (const backend of candidates) {
+    let started: StartedBackend;
+    try {
+      started = await startBackend(backend, startOptions);
+    } catch (error) {
+      fallbacks.push({ backend, reason: (error as Error).message });
+      continue;
+    }
+    current = { backend, peakFlops: undefined, ...started, fallbacks };
+    return current;
+  }
+  const reasons = fallbacks.map((f) => `${f.backend}: ${f.reason}`).join('; ');
+  throw new TensorError({
+    code: 'UNAVAILABLE',
+    fn: 'initCompute',
+    argument: 'options.backend',
+    detail:
+      choice === 'auto'
+        ? `no backend could start (${reasons}).`
+        : `the ${choice} backend cannot run here (${reasons}). Use backend: 'auto' to fall back.`,
+  });
+}

@@ -1,0 +1,136 @@
+/**
+ * Starting each backend. Nothing here runs at import: a backend's package is imported the first
+ * time `initCompute` asks for it, so loading `@llmkit/tensor-gpu` stays cheap and WebGPU's native
+ * pieces load only where wanted. Each starter either returns what the backend offers or throws
+ * an `Error` whose message is the reason it cannot run (recorded by `initCompute`).
+ */
+import { tf } from './engine.js';
+import { cpuModel, hardwareThreads, isNode } from './host.js';
+import { registerLlmkitKernels } from './kernels.js';
+
+/** The backends llmkit can run on, fastest first. */
+export type BackendName = 'webgpu' | 'wasm' | 'cpu';
+
+export interface StartedBackend {
+  readonly device: string;
+  readonly threads: number;
+  readonly features: readonly string[];
+  readonly notes: readonly string[];
+}
+
+export interface StartOptions {
+  readonly threads: number | undefined;
+  readonly wasmPath: string | undefined;
+}
+
+async function activate(name: BackendName): Promise<void> {
+  let success: boolean;
+  try {
+    success = await tf.setBackend(name);
+  } catch (error) {
+    throw new Error(`the ${name} backend failed to initialise: ${(error as Error).message}`);
+  }
+  if (!success) throw new Error(`the ${name} backend failed to initialise`);
+  registerLlmkitKernels(name);
+}
+
+async function startCpu(): Promise<StartedBackend> {
+  await import('@tensorflow/tfjs-backend-cpu');
+  await activate('cpu');
+  // The CPU backend prints a "use tfjs-node" banner on its first tensor; a library stays quiet.
+  (tf.findBackend('cpu') as { firstUse?: boolean } | null)!.firstUse = false;
+  return {
+    device: `${cpuModel()} (JavaScript)`,
+    threads: 1,
+    features: [],
+    notes: ['the cpu backend runs plain JavaScript on one thread'],
+  };
+}
+
+async function startWasm(options: StartOptions): Promise<StartedBackend> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const notes: string[] = [];
+  if (options.wasmPath !== undefined) wasm.setWasmPaths(options.wasmPath);
+  const requested = options.threads ?? hardwareThreads();
+  if (isNode && requested > 1) {
+    // tfjs-backend-wasm's threaded build starts its workers from blob: URLs, which Node's
+    // Worker rejects (ERR_WORKER_PATH), and tfjs disables it in Node (tfjs issue #3830).
+    notes.push(
+      `wasm runs on one thread in Node (${requested} requested): the threaded build needs blob: workers`,
+    );
+  } else if (requested >= 1) {
+    wasm.setThreadsCount(requested);
+  }
+  await activate('wasm');
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+  const threads = wasm.getThreadsCount();
+  const features = [...(simd ? ['simd'] : []), ...(threads > 1 ? ['threads'] : [])];
+  return { device: `${cpuModel()} (WebAssembly, XNNPACK)`, threads, features, notes };
+}
+
+interface GpuAdapterLike {
+  readonly features: ReadonlySet<string>;
+  readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+}
+interface GpuLike {
+  requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
+}
+
+/** Where `navigator.gpu` comes from: the browser, or Dawn through the `webgpu` package in Node. */
+async function webGpu(): Promise<GpuLike> {
+  const host = globalThis as { navigator?: { gpu?: GpuLike } };
+  if (host.navigator?.gpu) return host.navigator.gpu;
+  if (!isNode) throw new Error('this browser has no WebGPU (navigator.gpu is undefined)');
+  let dawn: { create(flags: string[]): GpuLike; globals: Record<string, unknown> };
+  try {
+    dawn = (await import('webgpu')) as unknown as typeof dawn;
+  } catch (error) {
+    throw new Error(
+      `WebGPU in Node needs the optional package "webgpu" (Dawn): npm install webgpu (${(error as Error).message})`,
+    );
+  }
+  // tfjs's WebGPU backend reads navigator.gpu and the GPUBufferUsage/GPUMapMode constants.
+  const gpu = dawn.create([]);
+  for (const [key, value] of Object.entries(dawn.globals)) {
+    if (!(key in globalThis)) (globalThis as Record<string, unknown>)[key] = value;
+  }
+  host.navigator ??= {};
+  host.navigator.gpu = gpu;
+  return gpu;
+}
+
+async function startWebGpu(): Promise<StartedBackend> {
+  const gpu = await webGpu();
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (adapter === null) throw new Error('no WebGPU adapter is available on this machine');
+  try {
+    await import('@tensorflow/tfjs-backend-webgpu');
+  } catch (error) {
+    throw new Error(
+      `WebGPU needs the optional package "@tensorflow/tfjs-backend-webgpu": npm install @tensorflow/tfjs-backend-webgpu (${(error as Error).message})`,
+    );
+  }
+  await activate('webgpu');
+  const info = adapter.info ?? {};
+  const name = [info.vendor, info.architecture, info.device, info.description]
+    .filter((part) => part !== undefined && part !== '')
+    .join(' ');
+  return {
+    device: name === '' ? 'WebGPU adapter' : name,
+    threads: 1,
+    features: [...adapter.features].sort(),
+    notes: [],
+  };
+}
+
+/** Starts one backend; throws an Error with the reason when it cannot run. */
+export function startBackend(name: BackendName, options: StartOptions): Promise<StartedBackend> {
+  switch (name) {
+    case 'webgpu':
+      return startWebGpu();
+    case 'wasm':
+      return startWasm(options);
+    case 'cpu':
+      return startCpu();
+  }
+}

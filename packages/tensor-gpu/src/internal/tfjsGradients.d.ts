@@ -1,0 +1,2 @@
+// Types of tfjsGradients.js: it exports nothing; importing it registers the gradients.
+export {};
