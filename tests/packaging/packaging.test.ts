@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { packageNames } from '../../vitest.workspace.ts';
 
 const root = new URL('../../', import.meta.url);
@@ -22,12 +22,42 @@ function nodeEval(script: string, type: 'module' | 'commonjs'): string {
   });
 }
 
+/** Package folders ordered so that every package comes after the `@llmkit/*` siblings it uses. */
+function buildOrder(): string[] {
+  const manifests = new Map(
+    packageNames.map((name) => [
+      name,
+      JSON.parse(readFileSync(new URL(`packages/${name}/package.json`, root), 'utf8')),
+    ]),
+  );
+  const folderOf = new Map([...manifests].map(([folder, m]) => [m.name as string, folder]));
+  const order: string[] = [];
+  const visit = (folder: string): void => {
+    if (order.includes(folder)) return;
+    const m = manifests.get(folder);
+    const deps = { ...m.dependencies, ...m.peerDependencies, ...m.optionalDependencies };
+    for (const dep of Object.keys(deps)) {
+      const sibling = folderOf.get(dep);
+      if (sibling !== undefined) visit(sibling);
+    }
+    order.push(folder);
+  };
+  for (const name of packageNames) visit(name);
+  return order;
+}
+
+// Built output imports its siblings' built output, so build everything first, dependencies first.
+beforeAll(() => {
+  for (const name of buildOrder()) {
+    execFileSync(tsup, { cwd: new URL(`packages/${name}/`, root).pathname, stdio: 'pipe' });
+  }
+}, 300_000);
+
 describe.each(packageNames)('@llmkit/%s', (name) => {
   const dir = new URL(`packages/${name}/`, root);
   const manifest = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8'));
 
   it('builds, and its built ESM entry exports exactly the source API via import and require', async () => {
-    execFileSync(tsup, { cwd: dir.pathname, stdio: 'pipe' });
     for (const condition of ['types', 'default'] as const) {
       const target = manifest.exports['.'][condition];
       expect(existsSync(new URL(target, dir)), `${condition} → ${target}`).toBe(true);
@@ -51,7 +81,7 @@ describe.each(packageNames)('@llmkit/%s', (name) => {
     expect(required).toEqual(expected);
     const bundle = readFileSync(new URL(manifest.exports['.'].default, dir), 'utf8');
     expect(bundle).not.toMatch(/packages\/[a-z-]+\/src\//);
-  }, 120_000);
+  });
 
   it.runIf(manifest.keywords?.includes('isomorphic'))('bundles for the browser', async () => {
     const result = await build({
