@@ -29,6 +29,20 @@ export type {
   LengthControlledWeights,
 } from './lengthControlledWinRate.js';
 export { lengthControlledWinRate } from './lengthControlledWinRate.js';
+export type {
+  LoglikelihoodBatchScorer,
+  LoglikelihoodFn,
+  LoglikelihoodRequest,
+  MultipleChoiceItem,
+  MultipleChoiceItemResult,
+  MultipleChoiceOptions,
+  MultipleChoiceResult,
+  MultipleChoiceScores,
+  ScoreSummary,
+} from './multipleChoice.js';
+export { evaluateMultipleChoice } from './multipleChoice.js';
+export type { FewShotOptions, MultipleChoiceQuestion } from './multipleChoiceTask.js';
+export { fewShotContext, parseMultipleChoiceJsonl } from './multipleChoiceTask.js';
 export type { OnlineEloOptions, OnlineEloState } from './onlineElo.js';
 export { OnlineElo, onlineElo } from './onlineElo.js';
 export type {
