@@ -63,6 +63,17 @@ export type {
 export { rollingLoglikelihood, rollingTokenWindows } from './rollingWindows.js';
 export type { RougeScore } from './rougeL.js';
 export { rougeL, rougeLsum, rougeTokenize } from './rougeL.js';
+export type {
+  JudgedItem,
+  JudgeProgress,
+  JudgeRequest,
+  JudgeVerdict,
+  PairwiseJudge,
+  PairwiseJudgeItem,
+  PairwiseJudgeOptions,
+  PairwiseJudgeResult,
+} from './runPairwiseJudge.js';
+export { runPairwiseJudge } from './runPairwiseJudge.js';
 export { exactMatch, normalizeAnswer, tokenF1 } from './squad.js';
 export type { SwapReconciliation, WinRateOptions, WinRateResult } from './winRate.js';
 export { reconcileSwappedJudgments, winRate } from './winRate.js';
