@@ -2,7 +2,8 @@
  * Builds every package with tsup and loads the built entry point the way a consumer does: plain
  * Node, no source condition, through `import` and through `require` (Node ≥ 20.19 loads ESM
  * from require). The built module must export exactly what `src/index.ts` exports, ship its
- * type declarations, and leave every `@llmkit/*` sibling external. Packages with the keyword
+ * type declarations, and leave every `@llmkit/*` sibling external; subpath exports (such as a
+ * Node-only `./node`) are built and imported the same way. Packages with the keyword
  * `isomorphic` must also bundle for the browser (no `node:` imports, no Node globals).
  */
 import { execFileSync } from 'node:child_process';
@@ -81,6 +82,23 @@ describe.each(packageNames)('@llmkit/%s', (name) => {
     expect(required).toEqual(expected);
     const bundle = readFileSync(new URL(manifest.exports['.'].default, dir), 'utf8');
     expect(bundle).not.toMatch(/packages\/[a-z-]+\/src\//);
+    // Subpath entries (e.g. a Node-only './node') must build and export their source API too.
+    for (const [subpath, target] of Object.entries(manifest.exports)) {
+      if (subpath === '.' || typeof target !== 'object' || target === null) continue;
+      const entry = target as Record<string, string>;
+      const sourcePath = entry['@llmkit/source'];
+      if (sourcePath === undefined || entry.default === undefined) continue;
+      const sub = await import(new URL(sourcePath, dir).href);
+      const specifierSub = JSON.stringify(`${manifest.name}${subpath.slice(1)}`);
+      const importedSub = JSON.parse(
+        nodeEval(
+          `import(${specifierSub}).then((m) => console.log(JSON.stringify(Object.keys(m).sort())))`,
+          'module',
+        ),
+      );
+      expect(importedSub, subpath).toEqual(Object.keys(sub).sort());
+      expect(existsSync(new URL(entry.types as string, dir)), `${subpath} types`).toBe(true);
+    }
   });
 
   it.runIf(manifest.keywords?.includes('isomorphic'))('bundles for the browser', async () => {
