@@ -4,6 +4,7 @@ export type { FromHuggingFaceOptions } from './huggingFaceFormat.js';
 export type { BpeTokenizerJson } from './llmkitFormat.js';
 export type { PatternName, PreTokenizerOptions } from './preTokenizer.js';
 export { PATTERNS, PreTokenizer } from './preTokenizer.js';
+export { StreamingDecoder } from './streamingDecoder.js';
 export type { FromTiktokenOptions, TiktokenJson } from './tiktokenFormat.js';
 export { TokenBytes } from './tokenBytes.js';
 export type { EncodeOptions, Tokenizer } from './tokenizer.js';
