@@ -58,46 +58,35 @@ describe.each(packageNames)('@llmkit/%s', (name) => {
   const dir = new URL(`packages/${name}/`, root);
   const manifest = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8'));
 
-  it('builds, and its built ESM entry exports exactly the source API via import and require', async () => {
-    for (const condition of ['types', 'default'] as const) {
-      const target = manifest.exports['.'][condition];
-      expect(existsSync(new URL(target, dir)), `${condition} → ${target}`).toBe(true);
-    }
-    const source = await import(`../../packages/${name}/src/index.ts`);
-    const expected = Object.keys(source).sort();
-    const specifier = JSON.stringify(manifest.name);
-    const imported = JSON.parse(
-      nodeEval(
-        `import(${specifier}).then((m) => console.log(JSON.stringify(Object.keys(m).sort())))`,
-        'module',
-      ),
+  it('builds, and each built ESM entry exports exactly its source API via import and require', async () => {
+    const entries = Object.entries(manifest.exports as Record<string, unknown>).filter(
+      (entry): entry is [string, Record<string, string>] => typeof entry[1] === 'object',
     );
-    const required = JSON.parse(
-      nodeEval(
-        `console.log(JSON.stringify(Object.keys(require(${specifier})).sort()))`,
-        'commonjs',
-      ),
-    );
-    expect(imported).toEqual(expected);
-    expect(required).toEqual(expected);
-    const bundle = readFileSync(new URL(manifest.exports['.'].default, dir), 'utf8');
-    expect(bundle).not.toMatch(/packages\/[a-z-]+\/src\//);
-    // Subpath entries (e.g. a Node-only './node') must build and export their source API too.
-    for (const [subpath, target] of Object.entries(manifest.exports)) {
-      if (subpath === '.' || typeof target !== 'object' || target === null) continue;
-      const entry = target as Record<string, string>;
-      const sourcePath = entry['@llmkit/source'];
-      if (sourcePath === undefined || entry.default === undefined) continue;
-      const sub = await import(new URL(sourcePath, dir).href);
-      const specifierSub = JSON.stringify(`${manifest.name}${subpath.slice(1)}`);
-      const importedSub = JSON.parse(
+    for (const [subpath, conditions] of entries) {
+      for (const condition of ['types', 'default'] as const) {
+        const target = conditions[condition];
+        expect(existsSync(new URL(target!, dir)), `${subpath} ${condition} → ${target}`).toBe(true);
+      }
+      const sourceUrl = new URL(conditions['@llmkit/source']!, dir).href;
+      const source = await import(/* @vite-ignore */ sourceUrl);
+      const expected = Object.keys(source).sort();
+      const specifier = JSON.stringify(manifest.name + subpath.slice(1));
+      const imported = JSON.parse(
         nodeEval(
-          `import(${specifierSub}).then((m) => console.log(JSON.stringify(Object.keys(m).sort())))`,
+          `import(${specifier}).then((m) => console.log(JSON.stringify(Object.keys(m).sort())))`,
           'module',
         ),
       );
-      expect(importedSub, subpath).toEqual(Object.keys(sub).sort());
-      expect(existsSync(new URL(entry.types as string, dir)), `${subpath} types`).toBe(true);
+      const required = JSON.parse(
+        nodeEval(
+          `console.log(JSON.stringify(Object.keys(require(${specifier})).sort()))`,
+          'commonjs',
+        ),
+      );
+      expect(imported, subpath).toEqual(expected);
+      expect(required, subpath).toEqual(expected);
+      const bundle = readFileSync(new URL(conditions.default!, dir), 'utf8');
+      expect(bundle).not.toMatch(/packages\/[a-z-]+\/src\//);
     }
   });
 
