@@ -2,8 +2,12 @@ export type { ArgumentChecks, ErrorFactory, IntegerBounds } from './argumentChec
 export { argumentChecks, describeValue } from './argumentChecks.js';
 export type { BootstrapOptions, BootstrapResult } from './bootstrap.js';
 export { bootstrap } from './bootstrap.js';
+export type { BootstrapVectorResult } from './bootstrapVector.js';
+export { bootstrapVector } from './bootstrapVector.js';
 export type { LlmkitErrorCode, LlmkitErrorInit } from './errors.js';
 export { LlmkitError, NumericError } from './errors.js';
+export type { FitPolynomialOptions, PolynomialFit } from './fitPolynomial.js';
+export { fitPolynomial } from './fitPolynomial.js';
 export { huber, huberGradient } from './huber.js';
 export type { LbfgsIteration, LbfgsOptions, LbfgsResult, LbfgsStopReason } from './lbfgs.js';
 export { minimizeLbfgs } from './lbfgs.js';
