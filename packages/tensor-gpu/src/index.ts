@@ -1,5 +1,10 @@
 import * as ops from './ops.js';
 
+export type { AdamWHyperparameters, AdamWOptions } from './adamW.js';
+export { AdamW, adamWStepReference } from './adamW.js';
+export type { ClipGradNormOptions, ClipGradNormResult } from './clipGradNorm.js';
+export { clipGradNorm } from './clipGradNorm.js';
+
 export type {
   BackendChoice,
   BackendFallback,
@@ -9,8 +14,31 @@ export type {
 } from './compute.js';
 export { computeInfo, initCompute } from './compute.js';
 export { TensorError } from './errors.js';
+export { GradientAccumulator } from './gradientAccumulator.js';
+export type { LionHyperparameters, LionOptions } from './lion.js';
+export { Lion, lionStepReference } from './lion.js';
 export type { LeakCheckOptions, MemoryReport, TensorContainer } from './memory.js';
 export { dispose, keep, leakCheck, memoryReport, scope } from './memory.js';
+export type {
+  DecayGroups,
+  NoDecayPredicate,
+  NoDecayRule,
+  Optimizer,
+  OptimizerOptions,
+  OptimizerState,
+  ParameterState,
+  StepOptions,
+} from './optimizer.js';
+export { NO_DECAY_BIASES_AND_NORMS, NO_DECAY_WITH_EMBEDDINGS } from './optimizer.js';
+export type {
+  LearningRateSchedule,
+  RampShape,
+  WarmupCosineOptions,
+  WarmupStableDecayOptions,
+} from './schedules.js';
+export { constantSchedule, warmupCosineSchedule, warmupStableDecaySchedule } from './schedules.js';
+export type { SgdHyperparameters, SgdOptions } from './sgd.js';
+export { Sgd, sgdStepReference } from './sgd.js';
 export type {
   DType,
   NamedTensors,
