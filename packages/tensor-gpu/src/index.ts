@@ -15,8 +15,20 @@ export type {
 export { computeInfo, initCompute } from './compute.js';
 export { TensorError } from './errors.js';
 export { GradientAccumulator } from './gradientAccumulator.js';
+export {
+  bfloat16ToFloat32,
+  float16ToFloat32,
+  float32ToBfloat16,
+  float32ToFloat16,
+} from './halfPrecision.js';
 export type { LionHyperparameters, LionOptions } from './lion.js';
 export { Lion, lionStepReference } from './lion.js';
+export type {
+  DynamicLossScalerOptions,
+  LossScalerState,
+  UnscaledGradients,
+} from './lossScaler.js';
+export { DynamicLossScaler } from './lossScaler.js';
 export type { LeakCheckOptions, MemoryReport, TensorContainer } from './memory.js';
 export { dispose, keep, leakCheck, memoryReport, scope } from './memory.js';
 export type {
