@@ -1,5 +1,8 @@
 import * as ops from './ops.js';
 
+export type { MatmulFlopCount, MeasurePeakOptions, MfuInput } from './accounting.js';
+export { countMatmulFlops, matmulFlops, measurePeakFlops, mfu } from './accounting.js';
+
 export type { AdamWHyperparameters, AdamWOptions } from './adamW.js';
 export { AdamW, adamWStepReference } from './adamW.js';
 export type { ClipGradNormOptions, ClipGradNormResult } from './clipGradNorm.js';
