@@ -45,6 +45,28 @@ export type {
   StepOptions,
 } from './optimizer.js';
 export { NO_DECAY_BIASES_AND_NORMS, NO_DECAY_WITH_EMBEDDINGS } from './optimizer.js';
+export type { SafetensorsContents, SafetensorsWriteOptions } from './safetensors.js';
+export { readSafetensors, writeSafetensors } from './safetensors.js';
+export type {
+  SafetensorsDtype,
+  SafetensorsEntry,
+  SafetensorsHeader,
+  SafetensorsReadOptions,
+  SafetensorsTensorInfo,
+} from './safetensorsHeader.js';
+export { parseSafetensorsHeader, safetensorsDtypeSize } from './safetensorsHeader.js';
+export type {
+  LoadedSafetensors,
+  LoadSafetensorsOptions,
+  SafetensorsFloatDtype,
+  SaveSafetensorsOptions,
+} from './safetensorsTensors.js';
+export {
+  loadSafetensors,
+  safetensorsFromTensor,
+  saveSafetensors,
+  tensorFromSafetensors,
+} from './safetensorsTensors.js';
 export type {
   LearningRateSchedule,
   RampShape,
