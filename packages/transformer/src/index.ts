@@ -1,0 +1,28 @@
+export type {
+  GeluKind,
+  MlpKind,
+  NamingKind,
+  NormKind,
+  PositionKind,
+  ResolvedTransformerConfig,
+  TransformerConfig,
+} from './config.js';
+export { configToJson, resolveConfig } from './config.js';
+export { TransformerError } from './errors.js';
+export type { TokenBatch } from './internal/tokens.js';
+export type { LayerCache } from './kvCache.js';
+export { KvCache } from './kvCache.js';
+export type { ParameterCount, ParameterInit, ParameterSpec } from './parameterSpecs.js';
+export { countParameters, parameterSpecs } from './parameterSpecs.js';
+export {
+  BABY_GPT,
+  GPT2_LARGE,
+  GPT2_MEDIUM,
+  GPT2_SMALL,
+  GPT2_XL,
+  SMOLLM_135M,
+  TINY_GPT,
+  TINYLLAMA_1_1B,
+} from './presets.js';
+export type { ForwardOptions, LossResult, TransformerOptions } from './transformer.js';
+export { Transformer } from './transformer.js';
