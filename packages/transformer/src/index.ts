@@ -24,5 +24,7 @@ export {
   TINY_GPT,
   TINYLLAMA_1_1B,
 } from './presets.js';
+export type { TrainBatch, TrainStepOptions, TrainStepResult } from './trainStep.js';
+export { NonFiniteLossError, trainingFlopsPerToken, trainStep } from './trainStep.js';
 export type { ForwardOptions, LossResult, TransformerOptions } from './transformer.js';
 export { Transformer } from './transformer.js';

@@ -8,7 +8,27 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type TransformerConfig } from './config.js';
 import { countParameters, parameterSpecs } from './parameterSpecs.js';
-import * as presets from './presets.js';
+import {
+  BABY_GPT,
+  GPT2_LARGE,
+  GPT2_MEDIUM,
+  GPT2_SMALL,
+  GPT2_XL,
+  SMOLLM_135M,
+  TINY_GPT,
+  TINYLLAMA_1_1B,
+} from './presets.js';
+
+const presets = {
+  BABY_GPT,
+  GPT2_LARGE,
+  GPT2_MEDIUM,
+  GPT2_SMALL,
+  GPT2_XL,
+  SMOLLM_135M,
+  TINY_GPT,
+  TINYLLAMA_1_1B,
+};
 
 const published = JSON.parse(
   readFileSync(new URL('../test/fixtures/parameter_counts.json', import.meta.url), 'utf8'),

@@ -3,7 +3,8 @@
  * for a GPT-2-shaped and a Llama-shaped config with seeded weights; the loss of an untrained
  * model; tensor lifetimes.
  */
-import { leakCheck, memoryReport } from '@llmkit/tensor-gpu';
+import { Random } from '@llmkit/numeric';
+import { dispose, leakCheck, memoryReport, ops, scope } from '@llmkit/tensor-gpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   maxAbsDiff,
@@ -61,6 +62,69 @@ describe.each([
     // within a few hundredths of ln V.
     expect(Math.abs(loss.dataSync()[0]! - Math.log(model.config.vocabSize))).toBeLessThan(0.1);
     loss.dispose();
+    model.dispose();
+  });
+});
+
+describe('Transformer gradients', () => {
+  it.each([
+    ['GPT-2', { ...SMALL_GPT2, vocabSize: 20, width: 16, heads: 2, contextLength: 8 }],
+    [
+      'Llama',
+      {
+        ...SMALL_LLAMA,
+        vocabSize: 20,
+        width: 16,
+        heads: 4,
+        kvHeads: 2,
+        mlpWidth: 24,
+        contextLength: 8,
+      },
+    ],
+  ] as const)('of the whole %s model match central finite differences', (_, config) => {
+    // Arrange: weights large enough that every nonlinearity bends the loss.
+    const model = new Transformer(config, { initialize: false });
+    const parameters = model.parameters();
+    randomizeWeights(parameters, 5);
+    const inputs = [
+      [1, 4, 9, 16, 5, 0, 19],
+      [7, 7, 3, 2, 11, 13, 6],
+    ];
+    const targets = [
+      [4, 9, 16, 5, 0, 19, 2],
+      [7, 3, 2, -100, 13, 6, 8],
+    ];
+    const lossValue = (): number => scope(() => model.loss(inputs, targets).loss.dataSync()[0]!);
+    // Act
+    const names = new Map(Object.entries(parameters).map(([name, v]) => [v.name, name]));
+    const { value, grads } = ops.variableGrads(
+      () => model.loss(inputs, targets).loss,
+      Object.values(parameters),
+    );
+    const analytic = new Map(Object.entries(grads).map(([n, g]) => [names.get(n)!, g.dataSync()]));
+    dispose([value, ...Object.values(grads)]);
+    // Assert: every parameter has a gradient, and sampled coordinates match differences.
+    expect([...analytic.keys()].sort()).toEqual(Object.keys(parameters).sort());
+    const rng = new Random(9);
+    const h = 1e-2;
+    for (const [name, variable] of Object.entries(parameters)) {
+      const original = variable.dataSync().slice() as Float32Array;
+      for (let sample = 0; sample < 2; sample++) {
+        const i = rng.int(original.length);
+        const shifted = (delta: number): number => {
+          const values = original.slice();
+          values[i]! += delta;
+          variable.assign(ops.tensor(values, variable.shape));
+          return lossValue();
+        };
+        const numeric = (shifted(h) - shifted(-h)) / (2 * h);
+        variable.assign(ops.tensor(original, variable.shape));
+        const exact = analytic.get(name)![i]!;
+        expect(Math.abs(numeric - exact), `${name}[${i}]: ${numeric} vs ${exact}`).toBeLessThan(
+          2e-4 + 1e-2 * Math.abs(exact),
+        );
+      }
+    }
     model.dispose();
   });
 });

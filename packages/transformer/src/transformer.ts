@@ -14,6 +14,7 @@ import {
   keep,
   type NamedVariables,
   ops,
+  type Scalar,
   scope,
   type Tensor,
   type Variable,
@@ -61,8 +62,8 @@ export interface ForwardOptions {
 
 /** A loss and how many target positions it averages over. @public */
 export interface LossResult {
-  /** Mean cross-entropy in nats, a scalar tensor. */
-  readonly loss: Tensor;
+  /** Mean cross-entropy in nats. */
+  readonly loss: Scalar;
   /** Target positions counted (targets of −100 are skipped). */
   readonly tokenCount: number;
 }
@@ -247,8 +248,8 @@ export class Transformer {
         logits,
         ops.tensor2d(target, [input.batch, input.length], 'int32'),
       );
-      return { loss: result.loss, tokenCount: result.tokenCount };
-    }) as unknown as LossResult;
+      return { loss: result.loss as Scalar, tokenCount: result.tokenCount };
+    });
   }
 
   /** Frees the parameters; the model cannot be used afterwards. */

@@ -118,7 +118,6 @@ export function referenceForward(
   const { width: c, heads: h, kvHeads: kv, layers, vocabSize: vocab } = config;
   const d = c / h;
   const gpt2 = config.naming === 'gpt2';
-  const tr = !gpt2; // nn.Linear layout
   const wte = get(weights, gpt2 ? 'transformer.wte.weight' : 'model.embed_tokens.weight');
   const xs = ids.map((id, p) => {
     const x = new Float64Array(c);
