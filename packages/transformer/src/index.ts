@@ -8,7 +8,15 @@ export type {
   TransformerConfig,
 } from './config.js';
 export { configToJson, resolveConfig } from './config.js';
+export type {
+  ContinuationLogProbsOptions,
+  ContinuationRequest,
+  ContinuationScore,
+} from './continuationLogProbs.js';
+export { continuationLogProbs } from './continuationLogProbs.js';
 export { TransformerError } from './errors.js';
+export type { GenerateBatchOptions, GenerateOptions } from './generate.js';
+export { generate, generateBatch } from './generate.js';
 export type { TokenBatch } from './internal/tokens.js';
 export type { LayerCache } from './kvCache.js';
 export { KvCache } from './kvCache.js';
@@ -24,6 +32,8 @@ export {
   TINY_GPT,
   TINYLLAMA_1_1B,
 } from './presets.js';
+export type { SamplingOptions } from './sampling.js';
+export { processLogits, sampleToken } from './sampling.js';
 export type { TrainBatch, TrainStepOptions, TrainStepResult } from './trainStep.js';
 export { NonFiniteLossError, trainingFlopsPerToken, trainStep } from './trainStep.js';
 export type { ForwardOptions, LossResult, TransformerOptions } from './transformer.js';

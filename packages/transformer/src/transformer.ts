@@ -21,6 +21,7 @@ import {
 } from '@llmkit/tensor-gpu';
 import { type ResolvedTransformerConfig, resolveConfig, type TransformerConfig } from './config.js';
 import { TransformerError } from './errors.js';
+import { type GenerateOptions, generate } from './generate.js';
 import { attention, attentionBias } from './internal/attention.js';
 import { check } from './internal/check.js';
 import { crossEntropy } from './internal/crossEntropy.js';
@@ -250,6 +251,20 @@ export class Transformer {
       );
       return { loss: result.loss as Scalar, tokenCount: result.tokenCount };
     });
+  }
+
+  /**
+   * Generates a continuation of `prompt` token by token (see {@link generate}).
+   * @example
+   * ```ts
+   * for await (const token of model.generate([0, 5, 9], { maxNewTokens: 20, topK: 40, seed: 1 })) out.push(token);
+   * ```
+   */
+  generate(
+    prompt: readonly number[],
+    options: GenerateOptions = {},
+  ): AsyncGenerator<number, void, undefined> {
+    return generate(this, prompt, options);
   }
 
   /** Frees the parameters; the model cannot be used afterwards. */
