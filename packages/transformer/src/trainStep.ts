@@ -16,9 +16,8 @@ import {
   dispose,
   isTensor,
   mfu,
-  type NamedTensors,
   type Optimizer,
-  ops,
+  parameterGrads,
 } from '@llmkit/tensor-gpu';
 import type { ResolvedTransformerConfig } from './config.js';
 import { TransformerError } from './errors.js';
@@ -131,19 +130,14 @@ export async function trainStep(
   if (maxGradNorm !== Number.POSITIVE_INFINITY)
     check.positive(fn, 'options.maxGradNorm', maxGradNorm);
   const started = performance.now();
-  const parameters = model.parameters();
-  const names = new Map(Object.entries(parameters).map(([name, v]) => [v.name, name]));
-  const { value, grads } = ops.variableGrads(
+  const { value, grads: gradients } = parameterGrads(
     () => model.loss(batch.inputs, batch.targets, { training: true }).loss,
-    Object.values(parameters),
+    model.parameters(),
   );
   const [rows, length] = isTensor(batch.inputs)
     ? (batch.inputs.shape as [number, number])
     : [batch.inputs.length, batch.inputs[0]!.length];
   const tokens = rows * length;
-  const gradients: NamedTensors = {};
-  for (const [variableName, gradient] of Object.entries(grads))
-    gradients[names.get(variableName)!] = gradient;
   const loss = (await value.data())[0]!;
   // Without clipping, a bound no norm reaches keeps the coefficient at 1 and still measures.
   const bound = maxGradNorm === Number.POSITIVE_INFINITY ? Number.MAX_VALUE : maxGradNorm;

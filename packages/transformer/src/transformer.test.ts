@@ -4,7 +4,7 @@
  * model; tensor lifetimes.
  */
 import { Random } from '@llmkit/numeric';
-import { dispose, leakCheck, memoryReport, ops, scope } from '@llmkit/tensor-gpu';
+import { dispose, leakCheck, memoryReport, ops, parameterGrads, scope } from '@llmkit/tensor-gpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   maxAbsDiff,
@@ -96,12 +96,8 @@ describe('Transformer gradients', () => {
     ];
     const lossValue = (): number => scope(() => model.loss(inputs, targets).loss.dataSync()[0]!);
     // Act
-    const names = new Map(Object.entries(parameters).map(([name, v]) => [v.name, name]));
-    const { value, grads } = ops.variableGrads(
-      () => model.loss(inputs, targets).loss,
-      Object.values(parameters),
-    );
-    const analytic = new Map(Object.entries(grads).map(([n, g]) => [names.get(n)!, g.dataSync()]));
+    const { value, grads } = parameterGrads(() => model.loss(inputs, targets).loss, parameters);
+    const analytic = new Map(Object.entries(grads).map(([n, g]) => [n, g.dataSync()]));
     dispose([value, ...Object.values(grads)]);
     // Assert: every parameter has a gradient, and sampled coordinates match differences.
     expect([...analytic.keys()].sort()).toEqual(Object.keys(parameters).sort());
