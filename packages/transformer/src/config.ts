@@ -118,7 +118,8 @@ function swigluWidth(width: number): number {
 }
 
 /**
- * Fills in defaults and checks that the config can work, reporting every problem at once.
+ * Fills in defaults and checks that the config can work, reporting every problem at once. A
+ * resolved config resolves to itself.
  * @example
  * ```ts
  * const config = resolveConfig({ vocabSize: 65, contextLength: 256, layers: 6, width: 384, heads: 6 });
@@ -142,6 +143,8 @@ export function resolveConfig(
   }
   const problems: string[] = [];
   for (const key of Object.keys(config)) {
+    // A resolved config carries the derived headDim; it is recomputed below.
+    if (key === 'headDim') continue;
     if (!KEYS.includes(key as keyof TransformerConfig)) {
       problems.push(`unknown field ${JSON.stringify(key)} (known: ${KEYS.join(', ')})`);
     }
@@ -223,6 +226,12 @@ export function resolveConfig(
     );
   }
   const headDim = width / heads;
+  const given = (config as { headDim?: unknown }).headDim;
+  if (given !== undefined && given !== headDim) {
+    problems.push(
+      `headDim ${describeValue(given)} must equal width / heads = ${headDim} (other head sizes are not supported)`,
+    );
+  }
   if (positions === 'rope' && Number.isInteger(headDim) && headDim % 2 !== 0) {
     problems.push(
       `RoPE rotates pairs of dimensions, so the head size width/heads must be even, received ${headDim}`,

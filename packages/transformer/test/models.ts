@@ -2,6 +2,7 @@
 import { Random } from '@llmkit/numeric';
 import { initCompute, type NamedVariables, ops } from '@llmkit/tensor-gpu';
 import type { TransformerConfig } from '../src/config.js';
+import { Transformer } from '../src/transformer.js';
 
 /** GPT-2 in miniature: learned positions, LayerNorm, tanh GELU, fused QKV, tied embeddings. */
 export const SMALL_GPT2: TransformerConfig = {
@@ -66,3 +67,18 @@ export function randomizeWeights(parameters: NamedVariables, seed: number): void
     variable.assign(ops.tensor(values, variable.shape));
   }
 }
+
+/** The two models whose Hugging Face round trip is pinned by fixtures (see `llmkit_checkpoints.ts`). */
+export function goldenModels(): { 'llmkit-gpt2': Transformer; 'llmkit-llama': Transformer } {
+  const gpt2 = new Transformer(SMALL_GPT2, { initialize: false });
+  randomizeWeights(gpt2.parameters(), 101);
+  const llama = new Transformer(SMALL_LLAMA, { initialize: false });
+  randomizeWeights(llama.parameters(), 102);
+  return { 'llmkit-gpt2': gpt2, 'llmkit-llama': llama };
+}
+
+/** Token ids the golden logits are computed for (within both small vocabularies). */
+export const GOLDEN_IDS: readonly (readonly number[])[] = [
+  [3, 17, 0, 9, 9, 41, 2, 30, 11, 5, 25, 1, 44, 47, 8, 13],
+  [40, 1, 1, 1, 7, 22, 35, 19, 28, 2, 46, 3, 15, 10, 4, 6],
+];
