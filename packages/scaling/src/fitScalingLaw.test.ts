@@ -3,7 +3,8 @@ import { huber } from '@llmkit/numeric';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEpochFitPoints } from '../test/epochData.js';
 import { chinchillaBesiroglu2024, chinchillaHoffmann2022, lossAt } from './chinchillaLaw.js';
-import { type ChinchillaGrid, fitScalingLaw, type ScalingLawFit } from './fitScalingLaw.js';
+import { fitScalingLaw, type ScalingLawFit } from './fitScalingLaw.js';
+import type { ChinchillaGrid } from './hoffmannGrid.js';
 import type { ScalingPoint } from './scalingPoint.js';
 
 const reference = JSON.parse(
