@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { scipyReference } from '../test/reference.js';
 import { computeOptimal } from './computeOptimal.js';
 import {
   chinchillaMuennighoff2023,
@@ -11,9 +11,7 @@ import {
   muennighoff2023Repetition,
 } from './dataConstrained.js';
 
-const reference = JSON.parse(
-  readFileSync(new URL('../test/fixtures/scipy-reference.json', import.meta.url), 'utf8'),
-).dataConstrained;
+const reference = scipyReference.dataConstrained;
 
 describe('effectiveTokens', () => {
   it('follows eq. 5 of Muennighoff et al. (2023)', () => {

@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { scipyReference } from '../test/reference.js';
 import { compareExponents } from './compareExponents.js';
 import { fitPowerLaw, predictPowerLaw } from './fitPowerLaw.js';
 
-const reference = JSON.parse(
-  readFileSync(new URL('../test/fixtures/scipy-reference.json', import.meta.url), 'utf8'),
-).powerLaw;
+const reference = scipyReference.powerLaw;
 
 /** The synthetic series of make_reference.py: L = (1.8 + 400·x^−0.34)·e^(0.01·sin 3i). */
 const series = Array.from({ length: 25 }, (_, i) => {

@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadEpochFitPoints } from '../test/epochData.js';
+import { scipyReference } from '../test/reference.js';
 import { lossAt } from './chinchillaLaw.js';
 import { isoFlopAnalysis } from './isoFlopAnalysis.js';
 import type { ScalingPoint } from './scalingPoint.js';
 
-const reference = JSON.parse(
-  readFileSync(new URL('../test/fixtures/scipy-reference.json', import.meta.url), 'utf8'),
-).isoFlop;
+const reference = scipyReference.isoFlop;
 
 describe('isoFlopAnalysis', () => {
   it('matches numpy.polyfit on the isoFLOP slices of Hoffmann et al.’s data', () => {
