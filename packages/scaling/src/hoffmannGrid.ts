@@ -31,6 +31,7 @@ export const hoffmannGrid: ChinchillaGrid = Object.freeze({
 /**
  * θ = (a, b, e, α, β) of every start: the grid's product in Besiroglu et al.'s order
  * (α slowest, then β, e, a, b), or the single law given.
+ * @internal
  */
 export function startsOf(
   fn: string,

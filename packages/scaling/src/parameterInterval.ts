@@ -11,7 +11,7 @@ export interface ParameterInterval {
   readonly standardError: number;
 }
 
-/** The interval of component k of a vector bootstrap. */
+/** The interval of component k of a vector bootstrap. @internal */
 export function intervalAt(result: BootstrapVectorResult, k: number): ParameterInterval {
   return {
     lower: result.lower[k] as number,
@@ -26,7 +26,7 @@ const CONVERGED: ReadonlySet<LbfgsStopReason> = new Set([
   'stepTolerance',
 ]);
 
-/** Whether L-BFGS stopped on a tolerance rather than a limit or a failure. */
+/** Whether L-BFGS stopped on a tolerance rather than a limit or a failure. @internal */
 export function isConverged(reason: LbfgsStopReason): boolean {
   return CONVERGED.has(reason);
 }
