@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Random, softmax } from '@llmkit/numeric';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { argMax, processLogits, type SamplingOptions, sampleToken } from './sampling.js';
+import { processLogits, type SamplingOptions, sampleToken } from './sampling.js';
 
 interface GoldenCase {
   readonly options: SamplingOptions;
@@ -44,7 +44,9 @@ describe('processLogits', () => {
         fc.double({ min: 0, max: 1, noNaN: true }),
         (logits, topK, topP, minP) => {
           const processed = processLogits(logits, [], { topK, topP, minP });
-          expect(processed[argMax(logits)]).toBe(Math.fround(logits[argMax(logits)]!));
+          // One of the most likely tokens survives unchanged (which one, among ties, is open).
+          const top = Math.max(...logits);
+          expect(processed.some((x, i) => logits[i] === top && x === top)).toBe(true);
           const kept = processed.filter((x) => x > Number.NEGATIVE_INFINITY).length;
           const distinct = [...logits].sort((a, b) => b - a);
           // Ties with the k-th largest are kept, so more than k survive only through ties.

@@ -38,7 +38,7 @@ export interface TrainStepOptions {
   /** Peak FLOP/s for MFU. @defaultValue the backend's measured peak (`measurePeakFlops`), else MFU is undefined */
   readonly peakFlops?: number;
   /** The previous step's result, reported in the error if this step's loss is not finite. */
-  readonly previous?: TrainStepResult;
+  readonly previous?: TrainStepResult | undefined;
 }
 
 /** What one training step did. @public */
