@@ -211,11 +211,11 @@ export class Transformer {
         }
         x = normalize(weights, layout.finalNorm, config.norm, config.normEpsilon, x);
         let rows = length;
-        if (options.logits === 'last') {
+        if (options.logits === 'last' && length > 1) {
           const last = Int32Array.from({ length: batch }, (_, b) => b * length + length - 1);
           x = ops.gather(x, ops.tensor1d(last, 'int32'));
-          rows = 1;
         }
+        if (options.logits === 'last') rows = 1;
         const output = weight(weights, layout.lmHead ?? layout.tokenEmbedding);
         return ops.reshape(ops.matMul(x, output, false, true), [batch, rows, config.vocabSize]);
       });

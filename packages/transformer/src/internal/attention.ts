@@ -18,8 +18,8 @@ import { applyRope } from './rope.js';
 export interface AttentionContext {
   /** RoPE tables for this chunk's positions, [B, 1, T, d]. */
   readonly rope: { readonly cos: Tensor; readonly sin: Tensor } | undefined;
-  /** Additive mask [1 or B, 1, G·T, S] over the S = past + T keys. */
-  readonly bias: Tensor;
+  /** Additive mask [1 or B, 1, G·T, S] over the S = past + T keys; undefined when every key is visible. */
+  readonly bias: Tensor | undefined;
   /** Keys and values of earlier positions, [B, K, past, d] each. */
   readonly past: { readonly keys: Tensor; readonly values: Tensor } | undefined;
   /** Dropout on attention weights and on the residual branch (identity outside training). */
@@ -33,8 +33,9 @@ export interface AttentionResult {
   readonly values: Tensor;
 }
 
-/** [B·T, n·d] → [B, n, T, d]. */
+/** [B·T, n·d] → [B, n, T, d] (one position needs no transpose). */
 function heads(x: Tensor, batch: number, length: number, count: number, d: number): Tensor {
+  if (length === 1) return ops.reshape(x, [batch, count, 1, d]);
   return ops.transpose(ops.reshape(x, [batch, length, count, d]), [0, 2, 1, 3]);
 }
 
@@ -74,13 +75,14 @@ export function attention(
   const values = context.past ? ops.concat([context.past.values, vNew], 2) : vNew;
 
   const grouped = ops.reshape(q, [batch, k, g * length, d]);
-  const scores = ops.add(
-    ops.mul(ops.matMul(grouped, keys, false, true), 1 / Math.sqrt(d)),
-    context.bias,
-  );
+  const scaled = ops.mul(ops.matMul(grouped, keys, false, true), 1 / Math.sqrt(d));
+  const scores = context.bias === undefined ? scaled : ops.add(scaled, context.bias);
   const probabilities = context.dropout(ops.softmax(scores)); // [B, K, G·T, S]
   const mixed = ops.reshape(ops.matMul(probabilities, values), [batch, h, length, d]);
-  const merged = ops.reshape(ops.transpose(mixed, [0, 2, 1, 3]), [batch * length, h * d]);
+  const merged = ops.reshape(length === 1 ? mixed : ops.transpose(mixed, [0, 2, 1, 3]), [
+    batch * length,
+    h * d,
+  ]);
   const output = context.dropout(linear(weights, block.output, merged));
   return { output, keys, values };
 }
@@ -89,7 +91,8 @@ export function attention(
 export const MASKED = -1e9;
 
 /**
- * The additive attention mask for a chunk of T queries after `past` cached positions.
+ * The additive attention mask for a chunk of T queries after `past` cached positions, or
+ * undefined when there is nothing to hide (one query, no padding).
  * Query i of row b (absolute slot past + i) may look at slot j ≤ past + i whose key is a real
  * token (`keyMask[b·S + j]` = 1). Without padding one [1, 1, G·T, S] mask serves every row.
  */
@@ -99,7 +102,8 @@ export function attentionBias(
   past: number,
   groups: number,
   keyMask: Uint8Array | undefined,
-): Tensor {
+): Tensor | undefined {
+  if (length === 1 && keyMask === undefined) return undefined;
   const s = past + length;
   const rows = keyMask === undefined ? 1 : batch;
   const values = new Float32Array(rows * groups * length * s);
