@@ -5,12 +5,10 @@
  * prompts together, left-padded so that every row's last prompt token is in the same column.
  */
 import { Random } from '@llmkit/numeric';
-import { dispose } from '@llmkit/tensor-gpu';
+import type { ResolvedTransformerConfig } from './config.js';
 import { TransformerError } from './errors.js';
 import { check, invalid } from './internal/check.js';
-import type { KvCache } from './kvCache.js';
 import { draw, type ResolvedSampling, resolveSampling, type SamplingOptions } from './sampling.js';
-import type { Transformer } from './transformer.js';
 
 /** Options of {@link generate}. @public */
 export interface GenerateOptions extends SamplingOptions {
@@ -45,7 +43,7 @@ interface Plan {
 
 function plan(
   fn: string,
-  model: Transformer,
+  model: Decoder<DecoderCache>,
   prompts: readonly (readonly number[])[],
   options: Omit<GenerateOptions, 'seed'>,
 ): Plan {
@@ -116,20 +114,33 @@ function endsWithStop(sequence: readonly number[], stops: Plan['stops']): boolea
   );
 }
 
+/** A cache generation can hold: its length, and a way to free it. @public */
+export interface DecoderCache {
+  /** Slots filled per row. */
+  readonly length: number;
+  dispose(): void;
+}
+
+/**
+ * What generation needs from a model: the tfjs {@link Transformer}, or another runtime's
+ * implementation of the same model.
+ * @public
+ */
+export interface Decoder<C extends DecoderCache = DecoderCache> {
+  readonly config: ResolvedTransformerConfig;
+  createCache(batchSize: number): C;
+  /** Feeds `tokens` [B, T] after what `cache` holds; returns each row's last-position logits [B·V]. */
+  nextLogits(tokens: number[][], cache: C, paddingMask?: Uint8Array): Float32Array;
+}
+
 /** Runs `tokens` through the model with the cache and returns each row's last-position logits. */
-function step(
-  model: Transformer,
-  cache: KvCache,
+function step<C extends DecoderCache>(
+  model: Decoder<C>,
+  cache: C,
   tokens: number[][],
   paddingMask?: Uint8Array,
 ): Float64Array[] {
-  const logits = model.forward(tokens, {
-    cache,
-    logits: 'last',
-    ...(paddingMask ? { paddingMask } : {}),
-  });
-  const values = logits.dataSync();
-  dispose(logits);
+  const values = model.nextLogits(tokens, cache, paddingMask);
   const v = model.config.vocabSize;
   return tokens.map((_, b) => Float64Array.from(values.subarray(b * v, (b + 1) * v)));
 }
@@ -146,8 +157,8 @@ function step(
  *   context (unless `contextOverflow: 'slide'`), bad options, or `ABORTED`.
  * @public
  */
-export async function* generate(
-  model: Transformer,
+export async function* generate<C extends DecoderCache>(
+  model: Decoder<C>,
   prompt: readonly number[],
   options: GenerateOptions = {},
 ): AsyncGenerator<number, void, undefined> {
@@ -201,8 +212,8 @@ export interface GenerateBatchOptions extends Omit<GenerateOptions, 'seed' | 'co
  * @returns the new tokens of each row (stop tokens included; rows end at their first stop)
  * @public
  */
-export async function generateBatch(
-  model: Transformer,
+export async function generateBatch<C extends DecoderCache>(
+  model: Decoder<C>,
   prompts: readonly (readonly number[])[],
   options: GenerateBatchOptions = {},
 ): Promise<number[][]> {

@@ -15,7 +15,12 @@ export type {
 } from './continuationLogProbs.js';
 export { continuationLogProbs } from './continuationLogProbs.js';
 export { TransformerError } from './errors.js';
-export type { GenerateBatchOptions, GenerateOptions } from './generate.js';
+export type {
+  Decoder,
+  DecoderCache,
+  GenerateBatchOptions,
+  GenerateOptions,
+} from './generate.js';
 export { generate, generateBatch } from './generate.js';
 export type { HuggingFaceConfig } from './huggingFaceConfig.js';
 export { fromHuggingFaceConfig, toHuggingFaceConfig } from './huggingFaceConfig.js';

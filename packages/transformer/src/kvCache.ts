@@ -103,3 +103,34 @@ export class KvCache {
     this.padded = false;
   }
 }
+
+/** Where a chunk of tokens sits: positions, the rows' next positions, the key mask (if any padding). */
+export interface ChunkPlan {
+  /** Position id of each token [B·T] (padding: 0). */
+  readonly positions: Int32Array;
+  /** Each row's next position after the chunk. */
+  readonly next: Int32Array;
+  /** Key mask [B, past + T] when some slot is padding, else undefined. */
+  readonly keyMask: Uint8Array | undefined;
+}
+
+/**
+ * Places a chunk of T tokens per row after what `cache` holds: real tokens count positions
+ * from each row's first real token (Hugging Face's `cumsum(attention_mask) − 1`).
+ */
+export function planChunk(
+  cache: KvCache | undefined,
+  chunkMask: Uint8Array,
+  batch: number,
+  length: number,
+): ChunkPlan {
+  const next = cache?.positions ?? new Int32Array(batch);
+  const positions = new Int32Array(batch * length);
+  for (let i = 0; i < positions.length; i++) {
+    const b = Math.floor(i / length);
+    if (chunkMask[i] === 1) positions[i] = next[b]!++;
+  }
+  const padded = (cache?.hasPadding ?? false) || chunkMask.includes(0);
+  const keyMask = !padded ? undefined : cache ? cache.keyMask(chunkMask, length) : chunkMask;
+  return { positions, next, keyMask };
+}

@@ -29,8 +29,8 @@ import { initialValues } from './internal/initialize.js';
 import { mlp, normalize, type Weights, weight } from './internal/layers.js';
 import { type ModelLayout, modelLayout } from './internal/layout.js';
 import { RopeTables } from './internal/rope.js';
-import { checkTargets, checkTokens, type TokenBatch } from './internal/tokens.js';
-import { KvCache, type LayerCache } from './kvCache.js';
+import { checkPaddingMask, checkTargets, checkTokens, type TokenBatch } from './internal/tokens.js';
+import { KvCache, type LayerCache, planChunk } from './kvCache.js';
 import { type ParameterSpec, specsOf } from './parameterSpecs.js';
 
 /** Options of the {@link Transformer} constructor. @public */
@@ -174,16 +174,8 @@ export class Transformer {
         detail: `${past > 0 ? `${past} cached + ` : ''}${length} tokens exceed the context length ${this.config.contextLength}; shorten the input (or, when generating, pass contextOverflow: 'slide').`,
       });
     }
-    const chunkMask = this.paddingMask(fn, options.paddingMask, batch * length);
-    const start = cache?.positions ?? new Int32Array(batch);
-    const positions = new Int32Array(batch * length);
-    const next = Int32Array.from(start);
-    for (let i = 0; i < positions.length; i++) {
-      const b = Math.floor(i / length);
-      if (chunkMask[i] === 1) positions[i] = next[b]!++;
-    }
-    const padded = (cache?.hasPadding ?? false) || chunkMask.includes(0);
-    const keyMask = !padded ? undefined : cache ? cache.keyMask(chunkMask, length) : chunkMask;
+    const chunkMask = checkPaddingMask(fn, options.paddingMask, batch * length);
+    const { positions, next, keyMask } = planChunk(cache, chunkMask, batch, length);
     const dropout = this.dropoutFn(options.training ?? false);
     const layers: LayerCache[] = [];
     try {
@@ -267,6 +259,18 @@ export class Transformer {
     return generate(this, prompt, options);
   }
 
+  /** Last-position logits [B·V] of a cached pass: one decoding step of {@link generate}. */
+  nextLogits(tokens: number[][], cache: KvCache, paddingMask?: Uint8Array): Float32Array {
+    const logits = this.forward(tokens, {
+      cache,
+      logits: 'last',
+      ...(paddingMask ? { paddingMask } : {}),
+    });
+    const values = logits.dataSync() as Float32Array;
+    logits.dispose();
+    return values;
+  }
+
   /** Frees the parameters; the model cannot be used afterwards. */
   dispose(): void {
     for (const v of this.variables.values()) v.dispose();
@@ -281,19 +285,6 @@ export class Transformer {
         detail: 'the model was disposed.',
       });
     }
-  }
-
-  private paddingMask(fn: string, mask: Uint8Array | undefined, size: number): Uint8Array {
-    if (mask === undefined) return new Uint8Array(size).fill(1);
-    if (!(mask instanceof Uint8Array) || mask.length !== size || mask.some((m) => m > 1)) {
-      throw new TransformerError({
-        code: 'SHAPE_MISMATCH',
-        fn,
-        argument: 'options.paddingMask',
-        detail: `expected a Uint8Array of ${size} zeros and ones (one per token), received ${mask instanceof Uint8Array ? `length ${mask.length}` : typeof mask}.`,
-      });
-    }
-    return mask;
   }
 
   /** Dropout for one forward pass: each call site draws its own seeded mask. */

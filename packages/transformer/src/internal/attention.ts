@@ -91,18 +91,19 @@ export function attention(
 export const MASKED = -1e9;
 
 /**
- * The additive attention mask for a chunk of T queries after `past` cached positions, or
- * undefined when there is nothing to hide (one query, no padding).
- * Query i of row b (absolute slot past + i) may look at slot j ≤ past + i whose key is a real
- * token (`keyMask[b·S + j]` = 1). Without padding one [1, 1, G·T, S] mask serves every row.
+ * The additive attention mask for a chunk of T queries after `past` cached positions, as
+ * row-major values of shape [1 or B, 1, G·T, S], or undefined when there is nothing to hide
+ * (one query, no padding). Query i of row b (absolute slot past + i) may look at slot
+ * j ≤ past + i whose key is a real token (`keyMask[b·S + j]` = 1). Without padding one mask
+ * serves every row.
  */
-export function attentionBias(
+export function attentionBiasValues(
   batch: number,
   length: number,
   past: number,
   groups: number,
   keyMask: Uint8Array | undefined,
-): Tensor | undefined {
+): { values: Float32Array; shape: number[] } | undefined {
   if (length === 1 && keyMask === undefined) return undefined;
   const s = past + length;
   const rows = keyMask === undefined ? 1 : batch;
@@ -118,5 +119,17 @@ export function attentionBias(
       }
     }
   }
-  return ops.tensor(values, [rows, 1, groups * length, s]);
+  return { values, shape: [rows, 1, groups * length, s] };
+}
+
+/** {@link attentionBiasValues} as a tensor. */
+export function attentionBias(
+  batch: number,
+  length: number,
+  past: number,
+  groups: number,
+  keyMask: Uint8Array | undefined,
+): Tensor | undefined {
+  const bias = attentionBiasValues(batch, length, past, groups, keyMask);
+  return bias === undefined ? undefined : ops.tensor(bias.values, bias.shape);
 }

@@ -44,8 +44,8 @@ export class RopeTables {
     }
   }
 
-  /** cos and signed sin for the given positions, as tensors [B, 1, T, d]. */
-  gather(positions: Int32Array, batch: number, length: number): { cos: Tensor; sin: Tensor } {
+  /** cos and signed sin for the given positions, row-major [B, 1, T, d]. */
+  values(positions: Int32Array): { cos: Float32Array; sin: Float32Array } {
     const d = this.headDim;
     const cos = new Float32Array(positions.length * d);
     const sin = new Float32Array(positions.length * d);
@@ -54,10 +54,14 @@ export class RopeTables {
       cos.set(this.cosTable.subarray(row, row + d), k * d);
       sin.set(this.sinTable.subarray(row, row + d), k * d);
     }
-    return {
-      cos: ops.tensor(cos, [batch, 1, length, d]),
-      sin: ops.tensor(sin, [batch, 1, length, d]),
-    };
+    return { cos, sin };
+  }
+
+  /** {@link RopeTables.values} as tensors [B, 1, T, d]. */
+  gather(positions: Int32Array, batch: number, length: number): { cos: Tensor; sin: Tensor } {
+    const { cos, sin } = this.values(positions);
+    const shape = [batch, 1, length, this.headDim];
+    return { cos: ops.tensor(cos, shape), sin: ops.tensor(sin, shape) };
   }
 }
 

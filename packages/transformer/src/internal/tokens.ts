@@ -125,3 +125,21 @@ function checkRange(
     }
   }
 }
+
+/** A padding mask of `size` zeros and ones (all ones when absent). */
+export function checkPaddingMask(
+  fn: string,
+  mask: Uint8Array | undefined,
+  size: number,
+): Uint8Array {
+  if (mask === undefined) return new Uint8Array(size).fill(1);
+  if (!(mask instanceof Uint8Array) || mask.length !== size || mask.some((m) => m > 1)) {
+    throw new TransformerError({
+      code: 'SHAPE_MISMATCH',
+      fn,
+      argument: 'options.paddingMask',
+      detail: `expected a Uint8Array of ${size} zeros and ones (one per token), received ${mask instanceof Uint8Array ? `length ${mask.length}` : typeof mask}.`,
+    });
+  }
+  return mask;
+}
