@@ -100,11 +100,23 @@ function throwIfAborted(fn: string, signal: AbortSignal | undefined): void {
   }
 }
 
-/** Lets timers and I/O (an abort, a client's request) run between tokens. */
-const yieldToEventLoop = (): Promise<void> =>
-  new Promise((resolve) =>
-    (globalThis.setImmediate ?? ((f: () => void) => setTimeout(f, 0)))(resolve),
-  );
+/**
+ * Lets timers and I/O (an abort, a client's request) run between tokens: a macrotask turn
+ * once at least 10 ms of decoding have passed since the last one (a turn per token would cost
+ * more than a small model's step).
+ */
+function eventLoopYielder(): () => Promise<void> {
+  let last = performance.now();
+  const turn = (): Promise<void> =>
+    new Promise((resolve) =>
+      (globalThis.setImmediate ?? ((f: () => void) => setTimeout(f, 0)))(resolve),
+    );
+  return async () => {
+    if (performance.now() - last < 10) return;
+    await turn();
+    last = performance.now();
+  };
+}
 
 function endsWithStop(sequence: readonly number[], stops: Plan['stops']): boolean {
   return stops.some(
@@ -166,6 +178,7 @@ export async function* generate<C extends DecoderCache>(
   const settings = plan(fn, model, [prompt], options);
   const random = new Random(check.integer(fn, 'options.seed', options.seed ?? 0, { min: 0 }));
   const sequence = [...prompt];
+  const yieldToEventLoop = eventLoopYielder();
   const cache = model.createCache(1);
   const context = model.config.contextLength;
   try {
@@ -239,6 +252,7 @@ export async function generateBatch<C extends DecoderCache>(
   const sequences = prompts.map((p) => [...p]);
   const outputs: number[][] = prompts.map(() => []);
   const done = prompts.map(() => settings.maxNewTokens === 0);
+  const yieldToEventLoop = eventLoopYielder();
   const cache = model.createCache(prompts.length);
   try {
     throwIfAborted(fn, settings.signal);
