@@ -104,7 +104,7 @@ export class KvCache {
   }
 }
 
-/** Where a chunk of tokens sits: positions, the rows' next positions, the key mask (if any padding). */
+/** Where a chunk of tokens sits: positions, the rows' next positions, the key mask (if any padding). @internal */
 export interface ChunkPlan {
   /** Position id of each token [B·T] (padding: 0). */
   readonly positions: Int32Array;
@@ -117,6 +117,7 @@ export interface ChunkPlan {
 /**
  * Places a chunk of T tokens per row after what `cache` holds: real tokens count positions
  * from each row's first real token (Hugging Face's `cumsum(attention_mask) − 1`).
+ * @internal
  */
 export function planChunk(
   cache: KvCache | undefined,

@@ -75,7 +75,7 @@ function normSpecs(layout: NormLayout): ParameterSpec[] {
   ];
 }
 
-/** The parameter list of a resolved config (internal form of {@link parameterSpecs}). */
+/** The parameter list of a resolved config (internal form of {@link parameterSpecs}). @internal */
 export function specsOf(config: ResolvedTransformerConfig): ParameterSpec[] {
   const layout = modelLayout(config);
   const std = config.initStd;

@@ -31,7 +31,7 @@ export interface SamplingOptions {
   readonly repetitionPenalty?: number;
 }
 
-/** Sampling options with defaults filled in and checked. */
+/** Sampling options with defaults filled in and checked. @internal */
 export interface ResolvedSampling {
   readonly temperature: number;
   readonly topK: number;
@@ -40,7 +40,7 @@ export interface ResolvedSampling {
   readonly repetitionPenalty: number;
 }
 
-/** Checks sampling options and fills in defaults. */
+/** Checks sampling options and fills in defaults. @internal */
 export function resolveSampling(fn: string, options: SamplingOptions): ResolvedSampling {
   const temperature = check.nonNegative(fn, 'options.temperature', options.temperature ?? 1);
   const topK = check.integer(fn, 'options.topK', options.topK ?? 0, { min: 0 });
@@ -74,7 +74,7 @@ export function processLogits(
   return warp(Float64Array.from(logits), previous, resolveSampling(fn, options));
 }
 
-/** {@link processLogits} on a copy the caller owns, options already checked. */
+/** {@link processLogits} on a copy the caller owns, options already checked. @internal */
 export function warp(
   scores: Float64Array,
   previous: ArrayLike<number>,
@@ -123,7 +123,7 @@ export function warp(
   return scores;
 }
 
-/** Index of the largest value (the first of ties, as `torch.argmax`). */
+/** Index of the largest value (the first of ties, as `torch.argmax`). @internal */
 export function argMax(values: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
@@ -146,7 +146,7 @@ export function sampleToken(
   return draw(Float64Array.from(logits), previous, resolveSampling(fn, options), random);
 }
 
-/** {@link sampleToken} on a copy the caller owns, options already checked. */
+/** {@link sampleToken} on a copy the caller owns, options already checked. @internal */
 export function draw(
   scores: Float64Array,
   previous: ArrayLike<number>,
