@@ -1,0 +1,87 @@
+/**
+ * The counting pass of training: pre-tokens of each text go into a `Map` from the pre-token to
+ * its count. Shared by `countWords` on the calling thread and by the worker threads of
+ * `@llmkit/tokenizer-bpe/node`, so both count exactly alike.
+ *
+ * Long texts are counted in bounded steps (`add` returns where it stopped) so that the caller
+ * can yield and honour cancellation inside a single huge text.
+ */
+import type { PreTokenizer } from '../preTokenizer.js';
+import { toWellFormed } from './utf8.js';
+
+/** Pre-tokens counted per `add` step before returning to the caller. */
+const PIECES_PER_STEP = 1 << 15;
+
+/** UTF-8 length of well-formed text (a surrogate pair is 2 + 2 bytes). */
+function utf8Length(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) n += c < 0x800 || (c & 0xf800) === 0xd800 ? 1 : 2;
+  }
+  return n;
+}
+
+/**
+ * A copy of `s` that does not share memory with the text it was sliced from (V8 keeps the whole
+ * parent of a sliced string alive; a word table must not keep every document it saw).
+ */
+function detached(s: string): string {
+  return s.length < 13 ? s : ` ${s}`.slice(1);
+}
+
+export class WordTally {
+  /** Each distinct pre-token and how often it occurred. */
+  readonly counts: Map<string, number> = new Map();
+  textsRead = 0;
+  bytesRead = 0;
+  wordsCounted = 0;
+  readonly #preTokenizer: PreTokenizer;
+  #text = '';
+
+  constructor(preTokenizer: PreTokenizer) {
+    this.#preTokenizer = preTokenizer;
+  }
+
+  /** Starts a text (lone surrogates become U+FFFD, as the tokenizer sees them). */
+  begin(text: string): void {
+    this.#text = toWellFormed(text);
+    this.textsRead++;
+    this.bytesRead += utf8Length(this.#text);
+  }
+
+  /** Counts pre-tokens of the current text from `at`; returns where to go on, or -1 at its end. */
+  step(at: number): number {
+    const text = this.#text;
+    const end = text.length;
+    const scan = this.#preTokenizer.scan;
+    const counts = this.counts;
+    let pieces = 0;
+    let i = at;
+    while (i < end) {
+      if (pieces === PIECES_PER_STEP) {
+        this.wordsCounted += pieces;
+        return i;
+      }
+      const j = scan(text, i, end);
+      if (j < 0) {
+        i = ~j;
+        continue;
+      }
+      const word = text.slice(i, j);
+      const seen = counts.get(word);
+      counts.set(seen === undefined ? detached(word) : word, (seen ?? 0) + 1);
+      pieces++;
+      i = j;
+    }
+    this.wordsCounted += pieces;
+    this.#text = '';
+    return -1;
+  }
+
+  /** Counts a whole text at once. */
+  add(text: string): void {
+    this.begin(text);
+    for (let at = 0; at >= 0; ) at = this.step(at);
+  }
+}
