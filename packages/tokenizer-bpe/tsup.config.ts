@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    // Node only: the worker-thread counter, and the worker script it starts by file name.
+    'node/index': 'src/node/index.ts',
+    'node/countWorker': 'src/node/countWorker.ts',
+  },
   format: ['esm'],
   dts: true,
   sourcemap: true,

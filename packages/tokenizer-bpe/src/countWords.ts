@@ -69,7 +69,7 @@ export async function countWords(
       textsRead: tally.textsRead,
       bytesRead: tally.bytesRead,
       wordsCounted: tally.wordsCounted,
-      uniqueWords: tally.counts.size,
+      uniqueWords: tally.words.size,
     });
   // The rest of a text that did not fit in the current time slice.
   const finish = async (at: number): Promise<void> => {
@@ -88,5 +88,5 @@ export async function countWords(
     return at < 0 && !pacer.due ? undefined : finish(at);
   });
   report();
-  return tally.counts;
+  return tally.words.toMap();
 }

@@ -1,6 +1,5 @@
 /**
- * The counting pass of training: pre-tokens of each text go into a `Map` from the pre-token to
- * its count. Shared by `countWords` on the calling thread and by the worker threads of
+ * The counting pass of training: pre-tokens of each text are counted in a {@link WordTable}. Shared by `countWords` on the calling thread and by the worker threads of
  * `@llmkit/tokenizer-bpe/node`, so both count exactly alike.
  *
  * Long texts are counted in bounded steps (`add` returns where it stopped) so that the caller
@@ -8,6 +7,7 @@
  */
 import type { PreTokenizer } from '../preTokenizer.js';
 import { toWellFormed } from './utf8.js';
+import { WordTable } from './wordTable.js';
 
 /** Pre-tokens counted per `add` step before returning to the caller. */
 const PIECES_PER_STEP = 1 << 15;
@@ -22,17 +22,9 @@ function utf8Length(text: string): number {
   return n;
 }
 
-/**
- * A copy of `s` that does not share memory with the text it was sliced from (V8 keeps the whole
- * parent of a sliced string alive; a word table must not keep every document it saw).
- */
-function detached(s: string): string {
-  return s.length < 13 ? s : ` ${s}`.slice(1);
-}
-
 export class WordTally {
   /** Each distinct pre-token and how often it occurred. */
-  readonly counts: Map<string, number> = new Map();
+  readonly words: WordTable = new WordTable();
   textsRead = 0;
   bytesRead = 0;
   wordsCounted = 0;
@@ -55,7 +47,7 @@ export class WordTally {
     const text = this.#text;
     const end = text.length;
     const scan = this.#preTokenizer.scan;
-    const counts = this.counts;
+    const words = this.words;
     let pieces = 0;
     let i = at;
     while (i < end) {
@@ -68,9 +60,7 @@ export class WordTally {
         i = ~j;
         continue;
       }
-      const word = text.slice(i, j);
-      const seen = counts.get(word);
-      counts.set(seen === undefined ? detached(word) : word, (seen ?? 0) + 1);
+      words.add(text, i, j);
       pieces++;
       i = j;
     }
