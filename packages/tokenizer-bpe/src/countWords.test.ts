@@ -54,6 +54,10 @@ describe('countWords', () => {
       wordsCounted: 4, // héllo, " wörld", 😀, " x"
       uniqueWords: counts.size,
     });
+    // A custom pattern that skips text still reads (and reports) all of it.
+    const letters: CountProgress[] = [];
+    await countWords(texts, { pattern: '\\p{L}+', onProgress: (p) => letters.push(p) });
+    expect(letters.at(-1)).toMatchObject({ bytesRead: reports.at(-1)?.bytesRead, wordsCounted: 3 });
   });
 
   it('counts a huge single text in steps and can be cancelled inside it', async () => {

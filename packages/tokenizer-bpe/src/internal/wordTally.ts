@@ -1,9 +1,11 @@
 /**
- * The counting pass of training: pre-tokens of each text are counted in a {@link WordTable}. Shared by `countWords` on the calling thread and by the worker threads of
+ * The counting pass of training: pre-tokens of each text are counted in a {@link WordTable}.
+ * Shared by `countWords` on the calling thread and by the worker threads of
  * `@llmkit/tokenizer-bpe/node`, so both count exactly alike.
  *
- * Long texts are counted in bounded steps (`add` returns where it stopped) so that the caller
- * can yield and honour cancellation inside a single huge text.
+ * Long texts are counted in bounded steps (`step` returns where it stopped) so that the caller
+ * can yield and honour cancellation inside a single huge text. Bytes read are the UTF-8 bytes of
+ * the pre-tokens (kept per distinct word) plus those of text the pattern skips.
  */
 import type { PreTokenizer } from '../preTokenizer.js';
 import { toWellFormed } from './utf8.js';
@@ -12,22 +14,15 @@ import { WordTable } from './wordTable.js';
 /** Pre-tokens counted per `add` step before returning to the caller. */
 const PIECES_PER_STEP = 1 << 15;
 
-/** UTF-8 length of well-formed text (a surrogate pair is 2 + 2 bytes). */
-function utf8Length(text: string): number {
-  let n = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x80) n += c < 0x800 || (c & 0xf800) === 0xd800 ? 1 : 2;
-  }
-  return n;
-}
+const textEncoder = new TextEncoder();
 
 export class WordTally {
   /** Each distinct pre-token and how often it occurred. */
   readonly words: WordTable = new WordTable();
   textsRead = 0;
-  bytesRead = 0;
   wordsCounted = 0;
+  /** UTF-8 bytes of text that no pre-token covers (a custom pattern's gaps). */
+  #skippedBytes = 0;
   readonly #preTokenizer: PreTokenizer;
   #text = '';
 
@@ -35,11 +30,15 @@ export class WordTally {
     this.#preTokenizer = preTokenizer;
   }
 
+  /** UTF-8 bytes read so far. */
+  get bytesRead(): number {
+    return this.words.bytes + this.#skippedBytes;
+  }
+
   /** Starts a text (lone surrogates become U+FFFD, as the tokenizer sees them). */
   begin(text: string): void {
     this.#text = toWellFormed(text);
     this.textsRead++;
-    this.bytesRead += utf8Length(this.#text);
   }
 
   /** Counts pre-tokens of the current text from `at`; returns where to go on, or -1 at its end. */
@@ -57,6 +56,7 @@ export class WordTally {
       }
       const j = scan(text, i, end);
       if (j < 0) {
+        this.#skippedBytes += textEncoder.encode(text.slice(i, ~j)).length;
         i = ~j;
         continue;
       }

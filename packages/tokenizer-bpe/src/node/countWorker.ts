@@ -5,6 +5,7 @@
  */
 /// <reference types="node" />
 import { parentPort, workerData } from 'node:worker_threads';
+import type { WordTableData } from '../internal/wordTable.js';
 import { WordTally } from '../internal/wordTally.js';
 import { PreTokenizer, type PreTokenizerOptions } from '../preTokenizer.js';
 
@@ -22,7 +23,7 @@ export type FromWorker =
       readonly wordsCounted: number;
       readonly uniqueWords: number;
     }
-  | { readonly type: 'words'; readonly words: Map<string, number> };
+  | { readonly type: 'words'; readonly table: WordTableData };
 
 /** The pre-tokenizer a worker is started with. */
 export interface WorkerInit {
@@ -46,7 +47,14 @@ port.on('message', (message: ToWorker) => {
     };
     port.postMessage(reply);
   } else {
-    const reply: FromWorker = { type: 'words', words: tally.words.toMap() };
-    port.postMessage(reply);
+    // Typed arrays, moved rather than copied; the pool adds them up without making strings.
+    const table = tally.words.data();
+    const reply: FromWorker = { type: 'words', table };
+    port.postMessage(reply, [
+      table.chars.buffer,
+      table.lengths.buffer,
+      table.hashes.buffer,
+      table.counts.buffer,
+    ]);
   }
 });

@@ -3,8 +3,9 @@
  * of the package stays browser-safe). The calling thread reads the corpus and hands batches of
  * texts to the workers, at most two batches ahead per worker so that a corpus larger than
  * memory streams through; each worker counts its batches into its own table with the same code
- * as `countWords`; at the end the tables are added up. Counts are sums, so the result does not
- * depend on which worker saw which text, and training gives the same tokenizer as on one thread.
+ * as `countWords`; at the end the tables come back as typed arrays and are added up. Counts are
+ * sums, so the result does not depend on which worker saw which text, and training gives the
+ * same tokenizer as on one thread.
  */
 /// <reference types="node" />
 import { availableParallelism } from 'node:os';
@@ -12,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { type CountWordsOptions, preTokenizerOf, type WordCounter } from '../countWords.js';
 import { describeValue } from '../internal/describeValue.js';
 import { readTexts } from '../internal/readTexts.js';
+import { WordTable, type WordTableData } from '../internal/wordTable.js';
 import { TokenizerError } from '../tokenizerError.js';
 import type { CountProgress } from '../trainProgress.js';
 import type { FromWorker, ToWorker, WorkerInit } from './countWorker.js';
@@ -101,7 +103,7 @@ async function countOnWorkers(
     inFlight: 0,
     totals: zero,
   }));
-  const tables: Map<string, number>[] = [];
+  const tables: WordTableData[] = [];
   // Settled by the first failure (a worker error or an abort); every wait races against it.
   let fail: (reason: unknown) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
@@ -134,7 +136,7 @@ async function countOnWorkers(
         lane.totals = totals;
         report();
       } else {
-        tables.push(message.words);
+        tables.push(message.table);
       }
       wake?.();
     });
@@ -180,10 +182,8 @@ async function countOnWorkers(
     signal?.removeEventListener('abort', onAbort);
     await Promise.all(lanes.map((lane) => lane.worker.terminate()));
   }
-  const [counts, ...rest] = tables as [Map<string, number>, ...Map<string, number>[]];
-  for (const table of rest) {
-    for (const [word, n] of table) counts.set(word, (counts.get(word) ?? 0) + n);
-  }
-  report(counts.size);
-  return counts;
+  const total = new WordTable();
+  for (const table of tables) total.addAll(table);
+  report(total.size);
+  return total.toMap();
 }
