@@ -33,6 +33,20 @@ function utf8Length(units: Uint16Array, start: number, end: number): number {
   return n;
 }
 
+const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+const utf16 = littleEndian ? new TextDecoder('utf-16le') : undefined;
+
+/** The string of UTF-16 code units. */
+function decodeUnits(units: Uint16Array): string {
+  if (utf16 !== undefined) return utf16.decode(units);
+  let s = '';
+  // Chunks keep String.fromCharCode's argument count small.
+  for (let k = 0; k < units.length; k += 4096) {
+    s += String.fromCharCode(...units.subarray(k, k + 4096));
+  }
+  return s;
+}
+
 export class WordTable {
   /** Number of distinct words. */
   size = 0;
@@ -120,10 +134,13 @@ export class WordTable {
 
   /** The words and their counts as a `Map`. */
   toMap(): Map<string, number> {
+    // All words decode at once into one string, then each is a slice of it. Words start and end
+    // at code point boundaries, so no surrogate pair is cut.
+    const all = decodeUnits(this.#pool.subarray(0, this.#poolUsed));
     const map = new Map<string, number>();
     for (let w = 0; w < this.size; w++) {
       const s = this.#start[w]!;
-      map.set(this.#decode(s, s + this.#length[w]!), this.#count[w]!);
+      map.set(all.slice(s, s + this.#length[w]!), this.#count[w]!);
     }
     return map;
   }
@@ -158,15 +175,6 @@ export class WordTable {
     const n = utf8Length(this.#pool, start, start + this.#length[w]!);
     this.#utf8[w] = n;
     this.bytes += n * count;
-  }
-
-  #decode(start: number, end: number): string {
-    let s = '';
-    // Chunks keep String.fromCharCode's argument count small.
-    for (let k = start; k < end; k += 4096) {
-      s += String.fromCharCode(...this.#pool.subarray(k, Math.min(end, k + 4096)));
-    }
-    return s;
   }
 
   #growEntries(): void {
