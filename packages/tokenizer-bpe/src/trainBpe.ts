@@ -113,10 +113,13 @@ function checkVocabSize(vocabSize: unknown, specials: number): number {
  * Trains a byte-level BPE tokenizer on a corpus.
  *
  * Ids: 0–255 are the single bytes (id = byte value), then the learned tokens in the order they
- * were made, then the special tokens. `tokenizer.merges` lists the merges in priority order;
- * it is longer than the learned tokens when a merge re-spells an existing token (two pairs with
- * the same bytes), as in Hugging Face's trainer. The tokenizer saves to a Hugging Face
- * `tokenizer.json` (`toHuggingFace()`) and to a `.tiktoken` rank file (`toTiktoken()`).
+ * were made, then the special tokens. `tokenizer.merges` lists the merges in priority order, one
+ * per learned token: `vocabSize − 256 − specialTokens.length` of them, fewer only when no pair
+ * occurs `minFrequency` times any more (the corpus is exhausted; the special tokens then follow
+ * the last learned token). Ties between equally frequent pairs are broken as Hugging Face's
+ * trainer breaks them (see `internal/mergeTrainer.ts`), so both learn the same merges. The
+ * tokenizer saves to a Hugging Face `tokenizer.json` (`toHuggingFace()`) and to a `.tiktoken`
+ * rank file (`toTiktoken()`).
  * @param texts - an array, iterable or async iterable of strings (documents, lines, chunks);
  *   pre-tokens never span two texts
  * @throws TokenizerError `INVALID_ARGUMENT` for a bad option (a `vocabSize` below 256 + special

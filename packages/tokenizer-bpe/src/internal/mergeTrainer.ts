@@ -12,8 +12,10 @@
  *   made; the 256 bytes rank in the order of GPT-2's byte-to-character table (the printable
  *   bytes `!`…`~`, `¡`…`¬`, `®`…`ÿ`, then the other 68 in byte order), because Hugging Face
  *   numbers its initial alphabet by those characters.
- * - A merge whose bytes are already a token (two different pairs can spell the same bytes)
- *   adds the merge but reuses that token's id, so the vocabulary does not grow.
+ * - A merge whose bytes are already a token would add the merge and reuse that token's id, as
+ *   Hugging Face's trainer does. With every merge applied to every word, left to right, this
+ *   does not arise in byte-level training (tests check one new token per merge); the guard
+ *   keeps the vocabulary free of duplicate byte strings regardless.
  *
  * The educational twin in `test/naiveTrainer.ts` recounts everything at every merge under the
  * same rules; tests require both to produce the same merges.

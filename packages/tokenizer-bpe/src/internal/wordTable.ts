@@ -4,7 +4,8 @@
  * (no sliced string, no string hash). Words are copied once, when first seen, into one pool of
  * code units; the table is an open-addressing hash with linear probing.
  *
- * On English prose this counts about three times faster than a `Map` keyed by `text.slice()`.
+ * On the training benchmark's prose this made the counting pass about 1.8 times faster than a
+ * `Map` keyed by `text.slice()` (1.63 s → 0.90 s for 17 MB, one thread).
  */
 
 /** A table's contents in transferable arrays, for sending between threads. */
