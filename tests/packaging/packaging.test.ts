@@ -2,7 +2,8 @@
  * Builds every package with tsup and loads the built entry point the way a consumer does: plain
  * Node, no source condition, through `import` and through `require` (Node ≥ 20.19 loads ESM
  * from require). The built module must export exactly what `src/index.ts` exports, ship its
- * type declarations, and leave every `@llmkit/*` sibling external. Packages with the keyword
+ * type declarations, and leave every `@llmkit/*` sibling external; subpath exports (such as a
+ * Node-only `./node`) are built and imported the same way. Packages with the keyword
  * `isomorphic` must also bundle for the browser (no `node:` imports, no Node globals).
  */
 import { execFileSync } from 'node:child_process';
@@ -57,30 +58,36 @@ describe.each(packageNames)('@llmkit/%s', (name) => {
   const dir = new URL(`packages/${name}/`, root);
   const manifest = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8'));
 
-  it('builds, and its built ESM entry exports exactly the source API via import and require', async () => {
-    for (const condition of ['types', 'default'] as const) {
-      const target = manifest.exports['.'][condition];
-      expect(existsSync(new URL(target, dir)), `${condition} → ${target}`).toBe(true);
+  it('builds, and each built ESM entry exports exactly its source API via import and require', async () => {
+    const entries = Object.entries(manifest.exports as Record<string, unknown>).filter(
+      (entry): entry is [string, Record<string, string>] => typeof entry[1] === 'object',
+    );
+    for (const [subpath, conditions] of entries) {
+      for (const condition of ['types', 'default'] as const) {
+        const target = conditions[condition];
+        expect(existsSync(new URL(target!, dir)), `${subpath} ${condition} → ${target}`).toBe(true);
+      }
+      const sourceUrl = new URL(conditions['@llmkit/source']!, dir).href;
+      const source = await import(/* @vite-ignore */ sourceUrl);
+      const expected = Object.keys(source).sort();
+      const specifier = JSON.stringify(manifest.name + subpath.slice(1));
+      const imported = JSON.parse(
+        nodeEval(
+          `import(${specifier}).then((m) => console.log(JSON.stringify(Object.keys(m).sort())))`,
+          'module',
+        ),
+      );
+      const required = JSON.parse(
+        nodeEval(
+          `console.log(JSON.stringify(Object.keys(require(${specifier})).sort()))`,
+          'commonjs',
+        ),
+      );
+      expect(imported, subpath).toEqual(expected);
+      expect(required, subpath).toEqual(expected);
+      const bundle = readFileSync(new URL(conditions.default!, dir), 'utf8');
+      expect(bundle).not.toMatch(/packages\/[a-z-]+\/src\//);
     }
-    const source = await import(`../../packages/${name}/src/index.ts`);
-    const expected = Object.keys(source).sort();
-    const specifier = JSON.stringify(manifest.name);
-    const imported = JSON.parse(
-      nodeEval(
-        `import(${specifier}).then((m) => console.log(JSON.stringify(Object.keys(m).sort())))`,
-        'module',
-      ),
-    );
-    const required = JSON.parse(
-      nodeEval(
-        `console.log(JSON.stringify(Object.keys(require(${specifier})).sort()))`,
-        'commonjs',
-      ),
-    );
-    expect(imported).toEqual(expected);
-    expect(required).toEqual(expected);
-    const bundle = readFileSync(new URL(manifest.exports['.'].default, dir), 'utf8');
-    expect(bundle).not.toMatch(/packages\/[a-z-]+\/src\//);
   });
 
   it.runIf(manifest.keywords?.includes('isomorphic'))('bundles for the browser', async () => {

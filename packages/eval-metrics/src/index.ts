@@ -1,5 +1,7 @@
 export type { Battle, BattleCountsState, BattleWinner, PairCounts } from './battles.js';
 export { BattleCounts } from './battles.js';
+export type { BleuOptions, BleuResult, BleuSmoothing } from './bleu.js';
+export { corpusBleu, sentenceBleu, tokenize13a } from './bleu.js';
 export type {
   BootstrapRatingsOptions,
   BootstrapRatingsResult,
@@ -8,9 +10,17 @@ export type {
 export { bootstrapRatings } from './bootstrapRatings.js';
 export type { BradleyTerryOptions, BradleyTerryResult, RatingAnchor } from './bradleyTerry.js';
 export { bradleyTerry } from './bradleyTerry.js';
+export type { CalibrationBin, CalibrationResult } from './calibration.js';
+export { brierScore, expectedCalibrationError } from './calibration.js';
+export type { Label } from './cohenKappa.js';
+export { cohenKappa, rawAgreement } from './cohenKappa.js';
 export { EvalMetricsError } from './errors.js';
+export { fleissKappa } from './fleissKappa.js';
+export type { JudgeAgreement, PairwiseVerdict } from './judgeAgreement.js';
+export { judgeHumanAgreement } from './judgeAgreement.js';
 export type { JudgeLogStorage } from './judgeLog.js';
 export { JudgeLog, MemoryJudgeLogStorage } from './judgeLog.js';
+export { krippendorffAlpha } from './krippendorffAlpha.js';
 export type {
   GamedBaselineRow,
   LengthControlledOptions,
@@ -19,6 +29,20 @@ export type {
   LengthControlledWeights,
 } from './lengthControlledWinRate.js';
 export { lengthControlledWinRate } from './lengthControlledWinRate.js';
+export type {
+  LoglikelihoodBatchScorer,
+  LoglikelihoodFn,
+  LoglikelihoodRequest,
+  MultipleChoiceItem,
+  MultipleChoiceItemResult,
+  MultipleChoiceOptions,
+  MultipleChoiceResult,
+  MultipleChoiceScores,
+  ScoreSummary,
+} from './multipleChoice.js';
+export { evaluateMultipleChoice } from './multipleChoice.js';
+export type { FewShotOptions, MultipleChoiceQuestion } from './multipleChoiceTask.js';
+export { fewShotContext, parseMultipleChoiceJsonl } from './multipleChoiceTask.js';
 export type { OnlineEloOptions, OnlineEloState } from './onlineElo.js';
 export { OnlineElo, onlineElo } from './onlineElo.js';
 export type {
@@ -37,5 +61,19 @@ export type {
   WindowScorer,
 } from './rollingWindows.js';
 export { rollingLoglikelihood, rollingTokenWindows } from './rollingWindows.js';
+export type { RougeScore } from './rougeL.js';
+export { rougeL, rougeLsum, rougeTokenize } from './rougeL.js';
+export type {
+  JudgedItem,
+  JudgeProgress,
+  JudgeRequest,
+  JudgeVerdict,
+  PairwiseJudge,
+  PairwiseJudgeItem,
+  PairwiseJudgeOptions,
+  PairwiseJudgeResult,
+} from './runPairwiseJudge.js';
+export { runPairwiseJudge } from './runPairwiseJudge.js';
+export { exactMatch, normalizeAnswer, tokenF1 } from './squad.js';
 export type { SwapReconciliation, WinRateOptions, WinRateResult } from './winRate.js';
 export { reconcileSwappedJudgments, winRate } from './winRate.js';

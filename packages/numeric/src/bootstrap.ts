@@ -5,9 +5,8 @@
  */
 import { describeValue } from './argumentChecks.js';
 import { NumericError } from './errors.js';
-import { check } from './internal/check.js';
-import { type QuantileMethod, quantileOfSorted } from './quantile.js';
-import { Random } from './random.js';
+import { forEachResample, percentileInterval, resamplingSettings } from './internal/resampling.js';
+import type { QuantileMethod } from './quantile.js';
 import { RunningMoments } from './runningMoments.js';
 
 /** Options of {@link bootstrap}. @public */
@@ -61,33 +60,7 @@ export function bootstrap<T>(
   options: BootstrapOptions = {},
 ): BootstrapResult {
   const fn = 'bootstrap';
-  if (!Array.isArray(data) || data.length === 0) {
-    throw new NumericError({
-      code: 'EMPTY_INPUT',
-      fn,
-      argument: 'data',
-      detail: `expected a non-empty array, received ${describeValue(data)}. Copy typed arrays with Array.from().`,
-    });
-  }
-  if (typeof statistic !== 'function') {
-    throw new NumericError({
-      code: 'INVALID_ARGUMENT',
-      fn,
-      argument: 'statistic',
-      detail: `expected a function (sample) => number, received ${describeValue(statistic)}.`,
-    });
-  }
-  const rounds = check.integer(fn, 'options.rounds', options.rounds ?? 1000, { min: 1 });
-  const seed = check.integer(fn, 'options.seed', options.seed ?? 0, { min: 0 });
-  const confidence = check.probability(fn, 'options.confidence', options.confidence ?? 0.95);
-  if (confidence === 0 || confidence === 1) {
-    throw new NumericError({
-      code: 'INVALID_ARGUMENT',
-      fn,
-      argument: 'options.confidence',
-      detail: `expected a coverage strictly between 0 and 1, received ${confidence}; 0.95 is usual.`,
-    });
-  }
+  const settings = resamplingSettings(fn, data, statistic, options);
   const evaluate = (sample: readonly T[], round: string): number => {
     const value = statistic(sample);
     if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -102,34 +75,20 @@ export function bootstrap<T>(
   };
 
   const estimate = evaluate(data, 'the original data');
-  const root = new Random(seed);
-  const replicates = new Float64Array(rounds);
+  const replicates = new Float64Array(settings.rounds);
   const spread = new RunningMoments();
-  const sample: T[] = new Array(data.length);
-  for (let r = 0; r < rounds; r++) {
-    if (options.signal?.aborted) {
-      throw new NumericError({
-        code: 'ABORTED',
-        fn,
-        detail: `aborted after ${r} of ${rounds} rounds.`,
-      });
-    }
-    const rng = root.fork(r);
-    for (let i = 0; i < data.length; i++) sample[i] = data[rng.int(data.length)] as T;
+  forEachResample(fn, data, settings, options, (sample, r) => {
     const value = evaluate(sample, `round ${r}`);
     replicates[r] = value;
     spread.add(value);
-    options.onProgress?.(r + 1, rounds);
-  }
-  const sorted = replicates.slice().sort();
-  const tail = (1 - confidence) / 2;
-  const method = options.quantileMethod ?? 'linear';
+  });
+  const { lower, upper } = percentileInterval(replicates.slice(), settings);
   return {
     estimate,
-    lower: quantileOfSorted(sorted, tail, method),
-    upper: quantileOfSorted(sorted, 1 - tail, method),
-    standardError: rounds > 1 ? spread.standardDeviation : 0,
-    confidence,
+    lower,
+    upper,
+    standardError: settings.rounds > 1 ? spread.standardDeviation : 0,
+    confidence: settings.confidence,
     replicates,
   };
 }

@@ -28,5 +28,12 @@ describe('huber', () => {
   it('rejects a non-positive delta', () => {
     expect(() => huber(1, 0)).toThrow(/huber\(delta\): expected a number > 0, received 0/);
     expect(() => huberGradient(Number.NaN, 1)).toThrow(/huberGradient\(residual\)/);
+    expect(() => huber(0.5, Number.POSITIVE_INFINITY)).toThrow(
+      /huber\(delta\): expected a finite number/,
+    );
+    expect(() => huber('0.5' as unknown as number, 1)).toThrow(
+      /huber\(residual\): expected a number, received "0.5"/,
+    );
+    expect(() => huberGradient(0.5, -1)).toThrow(/huberGradient\(delta\): expected a number > 0/);
   });
 });

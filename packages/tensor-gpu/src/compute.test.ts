@@ -27,6 +27,13 @@ describe('initCompute', () => {
     expect(info.notes.join(' ')).toMatch(/one thread in Node \(4 requested\)/);
   });
 
+  it('leaves process error handlers as they were (the wasm runtime adds its own)', async () => {
+    const before = ['uncaughtException', 'unhandledRejection'].map((e) => process.listenerCount(e));
+    await initCompute({ backend: 'wasm' });
+    const after = ['uncaughtException', 'unhandledRejection'].map((e) => process.listenerCount(e));
+    expect(after).toEqual(before);
+  });
+
   it('prints nothing: no tfjs banner on the first cpu tensor', async () => {
     const spies = (['log', 'warn', 'info', 'error'] as const).map((m) =>
       vi.spyOn(console, m).mockImplementation(() => undefined),

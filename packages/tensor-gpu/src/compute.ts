@@ -70,6 +70,18 @@ export function computeInfo(): ComputeInfo | undefined {
   return current;
 }
 
+/** Measured peaks by backend, device and threads, for this process. */
+const peaks = new Map<string, number>();
+const deviceKey = (info: Omit<ComputeInfo, 'peakFlops'>): string =>
+  `${info.backend}|${info.device}|${info.threads}`;
+
+/** Stores the measured peak of the current backend (set by `measurePeakFlops`). */
+export function recordPeakFlops(peakFlops: number): void {
+  if (current === undefined) return;
+  peaks.set(deviceKey(current), peakFlops);
+  current = { ...current, peakFlops };
+}
+
 /**
  * Starts a compute backend and makes it current.
  *
@@ -113,7 +125,8 @@ async function start(choice: BackendChoice, options: InitComputeOptions): Promis
       fallbacks.push({ backend, reason: (error as Error).message });
       continue;
     }
-    current = { backend, peakFlops: undefined, ...started, fallbacks };
+    const info = { backend, ...started, fallbacks };
+    current = { ...info, peakFlops: peaks.get(deviceKey(info)) };
     return current;
   }
   const reasons = fallbacks.map((f) => `${f.backend}: ${f.reason}`).join('; ');

@@ -51,8 +51,8 @@ export interface BpeTokenizerInit {
    */
   readonly ignoreMerges?: boolean;
   /**
-   * Pre-tokens remembered with their ids; the cache is cleared when full.
-   * @defaultValue 65536
+   * Pre-tokens remembered with their ids; the cache is emptied when it holds this many.
+   * @defaultValue 131072
    */
   readonly cacheSize?: number;
 }
@@ -155,25 +155,20 @@ export class BpeTokenizer implements Tokenizer {
     this.#specials = new SpecialTokens(specials);
     this.merges = init.merges;
     this.ignoreMerges = init.ignoreMerges ?? init.merges === undefined;
-    this.#cacheSize = init.cacheSize ?? 65536;
-    let pairs: PairTable;
-    if (init.merges === undefined) {
-      pairs = new PairTable(1 << 16, 1 << 22);
-    } else {
-      pairs = new PairTable(init.merges.length, Number.POSITIVE_INFINITY);
-      init.merges.forEach(([a, b], rank) => {
-        const merged = vocab.has(a) && vocab.has(b) ? vocab.lookupPair(a, b) : -1;
-        if (merged < 0) {
-          throw new TokenizerError({
-            code: 'INVALID_FORMAT',
-            fn,
-            argument: `merges[${rank}]`,
-            detail: `the merge [${a}, ${b}] ${vocab.has(a) && vocab.has(b) ? 'makes bytes that are not a token' : 'names an id that is not a token'}; every merge joins two tokens into a third.`,
-          });
-        }
-        if (pairs.get(a, b) < 0) pairs.set(a, b, merged, rank);
-      });
-    }
+    this.#cacheSize = init.cacheSize ?? 131072;
+    const pairs = new PairTable(init.merges?.length ?? 0);
+    init.merges?.forEach(([a, b], rank) => {
+      const merged = vocab.has(a) && vocab.has(b) ? vocab.lookupPair(a, b) : -1;
+      if (merged < 0) {
+        throw new TokenizerError({
+          code: 'INVALID_FORMAT',
+          fn,
+          argument: `merges[${rank}]`,
+          detail: `the merge [${a}, ${b}] ${vocab.has(a) && vocab.has(b) ? 'makes bytes that are not a token' : 'names an id that is not a token'}; every merge joins two tokens into a third.`,
+        });
+      }
+      pairs.add(a, b, merged, rank);
+    });
     this.#merger = new BpeMerger(vocab, pairs, init.merges === undefined, this.#byteIds);
   }
 
@@ -326,38 +321,55 @@ export class BpeTokenizer implements Tokenizer {
 
   #piece(text: string, start: number, end: number): void {
     const key = end - start <= MAX_CACHED_PIECE ? text.slice(start, end) : undefined;
-    let hit = key === undefined ? undefined : this.#cache.get(key);
-    if (hit === undefined) {
-      hit = this.#mergePiece(text, start, end);
-      if (key !== undefined) {
-        if (this.#cache.size >= this.#cacheSize) this.#cache.clear();
-        this.#cache.set(key, hit);
-      }
+    const hit = key === undefined ? undefined : this.#cache.get(key);
+    if (hit !== undefined) {
+      if (typeof hit === 'number') this.#push(hit);
+      else this.#pushAll(hit);
+      return;
     }
-    if (typeof hit === 'number') {
-      this.#push(hit);
-    } else if (this.#counting) {
-      this.#outLen += hit.length;
+    const n = this.#mergePiece(text, start, end);
+    const cache = this.#cache;
+    if (key !== undefined && cache.size >= this.#cacheSize) cache.clear();
+    if (n === 1) {
+      const id = this.#pieceIds[0]!;
+      if (key !== undefined) cache.set(key, id);
+      this.#push(id);
     } else {
-      if (this.#outLen + hit.length > this.#out.length) this.#grow(hit.length);
-      this.#out.set(hit, this.#outLen);
-      this.#outLen += hit.length;
+      const ids = this.#pieceIds.slice(0, n);
+      if (key !== undefined) cache.set(key, ids);
+      this.#pushAll(ids);
     }
   }
 
-  #mergePiece(text: string, start: number, end: number): number | Uint32Array {
+  #pushAll(ids: Uint32Array): void {
+    if (this.#counting) {
+      this.#outLen += ids.length;
+      return;
+    }
+    if (this.#outLen + ids.length > this.#out.length) this.#grow(ids.length);
+    this.#out.set(ids, this.#outLen);
+    this.#outLen += ids.length;
+  }
+
+  /** Merges a piece into `#pieceIds`; returns how many ids. */
+  #mergePiece(text: string, start: number, end: number): number {
     const units = end - start;
     if (this.#scratch.length < units * 3) this.#scratch = new Uint8Array(units * 3 * 2);
     const bytes = this.#scratch;
     const n = encodeUtf8Into(text, start, end, bytes);
-    if (n === 1) return this.#byteIds[bytes[0]!]!;
+    if (this.#pieceIds.length < n) this.#pieceIds = new Uint32Array(n * 2);
+    if (n === 1) {
+      this.#pieceIds[0] = this.#byteIds[bytes[0]!]!;
+      return 1;
+    }
     if (this.ignoreMerges) {
       const id = this.tokenBytes.lookup(bytes, 0, n);
-      if (id >= 0) return id;
+      if (id >= 0) {
+        this.#pieceIds[0] = id;
+        return 1;
+      }
     }
-    if (this.#pieceIds.length < n) this.#pieceIds = new Uint32Array(n * 2);
-    const count = this.#merger.merge(bytes, n, this.#pieceIds, 0);
-    return count === 1 ? this.#pieceIds[0]! : this.#pieceIds.slice(0, count);
+    return this.#merger.merge(bytes, n, this.#pieceIds, 0);
   }
 
   decodeBytes(ids: ArrayLike<number>): Uint8Array {

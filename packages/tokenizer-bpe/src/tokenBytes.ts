@@ -8,15 +8,53 @@
  */
 import { TokenizerError } from './tokenizerError.js';
 
-const EMPTY = -1;
+/**
+ * The index is open addressing with linear probing; each slot holds four int32s: id + 1 (0 for
+ * empty), byte length, and the first eight bytes packed little-endian. Most tokens are at most
+ * eight bytes, so a probe usually compares one slot and never touches the pool — the table is
+ * larger than the CPU caches, and each avoided memory access counts.
+ */
+const SLOT = 4;
 
-/** FNV-1a over bytes, 32-bit (Fowler–Noll–Vo, http://www.isthe.com/chongo/tech/comp/fnv/). */
-function hashBytes(bytes: Uint8Array, start: number, end: number, seed: number): number {
-  let h = seed;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  return h;
+/** MurmurHash3's 32-bit finalizer (the table is indexed by the low bits). */
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
-const FNV_OFFSET = 0x811c9dc5 | 0;
+
+// The packed words and hash of the last bytes `#digest` read (module state: single-threaded).
+let word0 = 0;
+let word1 = 0;
+
+/** Hashes `bytes[start, end)` (FNV-1a, then mixed) and packs its first eight bytes. */
+function digest(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  const n = end - start;
+  let w0 = 0;
+  let w1 = 0;
+  if (n >= 8) {
+    w0 =
+      bytes[start]! |
+      (bytes[start + 1]! << 8) |
+      (bytes[start + 2]! << 16) |
+      (bytes[start + 3]! << 24);
+    w1 =
+      bytes[start + 4]! |
+      (bytes[start + 5]! << 8) |
+      (bytes[start + 6]! << 16) |
+      (bytes[start + 7]! << 24);
+  } else {
+    for (let k = 0; k < n; k++) {
+      if (k < 4) w0 |= bytes[start + k]! << (8 * k);
+      else w1 |= bytes[start + k]! << (8 * (k - 4));
+    }
+  }
+  word0 = w0;
+  word1 = w1;
+  return mix(h ^ n);
+}
 
 /**
  * Packed token bytes with a bytes → id index.
@@ -41,7 +79,7 @@ export class TokenBytes {
     this.count = count;
     let capacity = 16;
     while (capacity < count * 2) capacity *= 2;
-    this.#index = new Int32Array(capacity).fill(EMPTY);
+    this.#index = new Int32Array(capacity * SLOT);
     this.#mask = capacity - 1;
     for (let id = 0; id < this.size; id++) {
       const n = length[id]!;
@@ -104,25 +142,37 @@ export class TokenBytes {
     return new TokenBytes(pool, start, length, count);
   }
 
-  #insert(id: number, s: number, e: number): number {
-    const pool = this.#pool;
-    let slot = hashBytes(pool, s, e, FNV_OFFSET) & this.#mask;
-    for (;;) {
-      const found = this.#index[slot]!;
-      if (found === EMPTY) {
-        this.#index[slot] = id;
-        return id;
+  /** The slot holding `bytes[s, e)` (its id + 1 in slot[0]), or the empty slot where it goes. */
+  #probe(bytes: Uint8Array, s: number, e: number): number {
+    const index = this.#index;
+    const n = e - s;
+    const mask = this.#mask;
+    for (let slot = digest(bytes, s, e) & mask; ; slot = (slot + 1) & mask) {
+      const at = slot * SLOT;
+      const found = index[at]!;
+      if (found === 0) return at;
+      if (index[at + 1] === n && index[at + 2] === word0 && index[at + 3] === word1) {
+        if (n <= 8 || this.#tailEquals(found - 1, bytes, s + 8, e)) return at;
       }
-      if (this.#equals(found, pool, s, e)) return found;
-      slot = (slot + 1) & this.#mask;
     }
   }
 
-  #equals(id: number, bytes: Uint8Array, s: number, e: number): boolean {
-    if (this.#length[id] !== e - s) return false;
+  #tailEquals(id: number, bytes: Uint8Array, s: number, e: number): boolean {
     const pool = this.#pool;
-    for (let i = this.#start[id]!, j = s; j < e; i++, j++) if (pool[i] !== bytes[j]) return false;
+    for (let i = this.#start[id]! + 8, j = s; j < e; i++, j++)
+      if (pool[i] !== bytes[j]) return false;
     return true;
+  }
+
+  #insert(id: number, s: number, e: number): number {
+    const at = this.#probe(this.#pool, s, e);
+    const index = this.#index;
+    if (index[at] !== 0) return index[at]! - 1;
+    index[at] = id + 1;
+    index[at + 1] = e - s;
+    index[at + 2] = word0;
+    index[at + 3] = word1;
+    return id;
   }
 
   /** Whether `id` is a token here. */
@@ -156,32 +206,15 @@ export class TokenBytes {
 
   /** The id whose bytes are `bytes[start, end)`, or -1. */
   lookup(bytes: Uint8Array, start: number, end: number): number {
-    let slot = hashBytes(bytes, start, end, FNV_OFFSET) & this.#mask;
-    for (;;) {
-      const found = this.#index[slot]!;
-      if (found === EMPTY) return -1;
-      if (this.#equals(found, bytes, start, end)) return found;
-      slot = (slot + 1) & this.#mask;
-    }
+    return this.#index[this.#probe(bytes, start, end)]! - 1;
   }
 
   /** The id whose bytes are those of `a` followed by those of `b`, or -1. */
   lookupPair(a: number, b: number): number {
-    const pool = this.#pool;
-    const sa = this.#start[a]!;
-    const na = this.#length[a]!;
-    const sb = this.#start[b]!;
-    const nb = this.#length[b]!;
-    const h = hashBytes(pool, sb, sb + nb, hashBytes(pool, sa, sa + na, FNV_OFFSET));
-    for (let slot = h & this.#mask; ; slot = (slot + 1) & this.#mask) {
-      const found = this.#index[slot]!;
-      if (found === EMPTY) return -1;
-      if (this.#length[found] !== na + nb) continue;
-      let i = this.#start[found]!;
-      let same = true;
-      for (let j = 0; j < na && same; j++) same = pool[i++] === pool[sa + j];
-      for (let j = 0; j < nb && same; j++) same = pool[i++] === pool[sb + j];
-      if (same) return found;
-    }
+    const na = this.lengthOf(a);
+    const joined = new Uint8Array(na + this.lengthOf(b));
+    joined.set(this.bytes(a));
+    joined.set(this.bytes(b), na);
+    return this.lookup(joined, 0, joined.length);
   }
 }

@@ -39,3 +39,12 @@ export function throwIfAborted(fn: string, signal: AbortSignal | undefined, what
     throw new EvalMetricsError({ code: 'ABORTED', fn, detail: `aborted ${what}.` });
   }
 }
+
+/** A usable nominal label: a string, boolean or finite number. */
+export function isLabel(value: unknown): value is string | number | boolean {
+  return (
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  );
+}

@@ -47,3 +47,10 @@ export function harnessWordCount(text: string): number {
 export function pythonSplit(text: string): string[] {
   return text.split(PYTHON_WHITESPACE_RUN).filter((piece) => piece.length > 0);
 }
+
+const TRAILING_PYTHON_WHITESPACE = new RegExp(`[${PY_SPACE}]+$`);
+
+/** Python's `str.rstrip()` with no arguments. */
+export function pythonRstrip(text: string): string {
+  return text.replace(TRAILING_PYTHON_WHITESPACE, '');
+}

@@ -61,11 +61,41 @@ async function startWasm(options: StartOptions): Promise<StartedBackend> {
   } else if (requested >= 1) {
     wasm.setThreadsCount(requested);
   }
+  // Emscripten's runtime installs process handlers that rethrow every uncaught exception and
+  // unhandled rejection from inside its minified source (printing all of it); remove them so
+  // errors in the caller's program look as they would without the backend.
+  const before = processListeners();
   await activate('wasm');
+  removeAddedListeners(before);
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threads = wasm.getThreadsCount();
   const features = [...(simd ? ['simd'] : []), ...(threads > 1 ? ['threads'] : [])];
   return { device: `${cpuModel()} (WebAssembly, XNNPACK)`, threads, features, notes };
+}
+
+type ListenerEvent = 'uncaughtException' | 'unhandledRejection';
+type Listeners = Record<ListenerEvent, readonly ((...args: unknown[]) => void)[]>;
+interface HostProcessEvents {
+  listeners(event: ListenerEvent): ((...args: unknown[]) => void)[];
+  removeListener(event: ListenerEvent, listener: (...args: unknown[]) => void): void;
+}
+const events = (globalThis as { process?: Partial<HostProcessEvents> }).process;
+
+function processListeners(): Listeners | undefined {
+  if (typeof events?.listeners !== 'function') return undefined;
+  return {
+    uncaughtException: events.listeners('uncaughtException'),
+    unhandledRejection: events.listeners('unhandledRejection'),
+  };
+}
+
+function removeAddedListeners(before: Listeners | undefined): void {
+  if (before === undefined || typeof events?.removeListener !== 'function') return;
+  for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+    for (const listener of events.listeners!(event)) {
+      if (!before[event].includes(listener)) events.removeListener(event, listener);
+    }
+  }
 }
 
 interface GpuAdapterLike {

@@ -10,7 +10,7 @@
  * that both give the same ids.
  */
 import type { TokenBytes } from '../tokenBytes.js';
-import { NO_MERGE, type PairTable, UNKNOWN } from './pairTable.js';
+import { NO_MERGE, type PairTable } from './pairTable.js';
 
 /** Pieces up to this many bytes use the flat scan. */
 export const SMALL_PIECE = 48;
@@ -23,12 +23,14 @@ export class BpeMerger {
   #rank = 0;
   // Scratch for the flat scan.
   readonly #ids = new Int32Array(SMALL_PIECE);
+  readonly #starts = new Int32Array(SMALL_PIECE + 1);
   readonly #merged = new Int32Array(SMALL_PIECE);
   readonly #ranks = new Int32Array(SMALL_PIECE);
 
   /**
    * @param ranksMode - tiktoken semantics: two parts merge when their concatenated bytes are a
-   *   token, with that token's id as rank. Otherwise only the pairs in `pairs` merge.
+   *   token, with that token's id as rank (`pairs` is unused). Otherwise only the pairs in
+   *   `pairs` merge.
    * @param byteIds - the token id of each single byte
    */
   constructor(vocab: TokenBytes, pairs: PairTable, ranksMode: boolean, byteIds: Int32Array) {
@@ -38,18 +40,19 @@ export class BpeMerger {
     this.#byteIds = byteIds;
   }
 
-  /** The id that `(a, b)` merges into (its rank in `#rank`), or -1. */
-  #pair(a: number, b: number): number {
-    const pairs = this.#pairs;
-    let m = pairs.get(a, b);
-    if (m === UNKNOWN) {
-      if (!this.#ranksMode) return NO_MERGE;
-      m = this.#vocab.lookupPair(a, b);
-      pairs.set(a, b, m, m);
+  /**
+   * The id that parts `a = bytes[s, m)` and `b = bytes[m, e)` merge into (its rank in `#rank`),
+   * or -1. With ranks, the concatenation is looked up directly, as tiktoken does.
+   */
+  #pair(bytes: Uint8Array, s: number, e: number, a: number, b: number): number {
+    if (this.#ranksMode) {
+      const m = this.#vocab.lookup(bytes, s, e);
       this.#rank = m;
       return m;
     }
-    this.#rank = pairs.lastRank;
+    const m = this.#pairs.get(a, b);
+    if (m < 0) return NO_MERGE;
+    this.#rank = this.#pairs.lastRank;
     return m;
   }
 
@@ -61,12 +64,17 @@ export class BpeMerger {
   /** The flat O(n²) scan; `n ≤ SMALL_PIECE`. */
   mergeFlat(bytes: Uint8Array, n: number, out: Uint32Array, at: number): number {
     const ids = this.#ids;
+    const starts = this.#starts;
     const merged = this.#merged;
     const ranks = this.#ranks;
     const byteIds = this.#byteIds;
-    for (let i = 0; i < n; i++) ids[i] = byteIds[bytes[i]!]!;
+    for (let i = 0; i < n; i++) {
+      ids[i] = byteIds[bytes[i]!]!;
+      starts[i] = i;
+    }
+    starts[n] = n;
     for (let i = 0; i + 1 < n; i++) {
-      merged[i] = this.#pair(ids[i]!, ids[i + 1]!);
+      merged[i] = this.#pair(bytes, i, i + 2, ids[i]!, ids[i + 1]!);
       ranks[i] = this.#rank;
     }
     let len = n;
@@ -84,15 +92,29 @@ export class BpeMerger {
       len--;
       for (let j = best + 1; j < len; j++) {
         ids[j] = ids[j + 1]!;
+        starts[j] = starts[j + 1]!;
         merged[j] = merged[j + 1]!;
         ranks[j] = ranks[j + 1]!;
       }
+      starts[len] = n;
       if (best + 1 < len) {
-        merged[best] = this.#pair(ids[best]!, ids[best + 1]!);
+        merged[best] = this.#pair(
+          bytes,
+          starts[best]!,
+          starts[best + 2]!,
+          ids[best]!,
+          ids[best + 1]!,
+        );
         ranks[best] = this.#rank;
       }
       if (best > 0) {
-        merged[best - 1] = this.#pair(ids[best - 1]!, ids[best]!);
+        merged[best - 1] = this.#pair(
+          bytes,
+          starts[best - 1]!,
+          starts[best + 1]!,
+          ids[best - 1]!,
+          ids[best]!,
+        );
         ranks[best - 1] = this.#rank;
       }
     }
@@ -126,7 +148,8 @@ export class BpeMerger {
       hVer[j] = v;
     };
     const push = (pos: number): void => {
-      const m = this.#pair(id[pos]!, id[next[pos]!]!);
+      const right = next[pos]!;
+      const m = this.#pair(bytes, pos, right < n ? next[right]! : n, id[pos]!, id[right]!);
       if (m < 0) return;
       if (size === capacity) {
         capacity *= 2;
@@ -181,8 +204,8 @@ export class BpeMerger {
       if (stale) continue;
       // Merge part `pos` with the part after it.
       const right = next[pos]!;
-      id[pos] = this.#pair(id[pos]!, id[right]!);
       const after = next[right]!;
+      id[pos] = this.#pair(bytes, pos, after, id[pos]!, id[right]!);
       next[pos] = after;
       if (after < n) prev[after] = pos;
       version[right] = -1;
