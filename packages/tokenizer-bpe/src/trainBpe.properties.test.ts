@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { corpus } from '../test/corpus.js';
 import { countWords } from './countWords.js';
+import { tokenizerProperties } from './testing/tokenizerProperties.js';
 import { trainBpe } from './trainBpe.js';
 import type { TrainProgress } from './trainProgress.js';
 
@@ -82,6 +83,17 @@ describe('trainBpe properties', () => {
     });
     expect(snapshot(shuffled)).toEqual(snapshot(direct));
   });
+});
+
+describe('a trained tokenizer passes the Tokenizer property suite (@llmkit/tokenizer-bpe/testing)', async () => {
+  const tokenizer = await trainBpe(sections, {
+    vocabSize: 800,
+    pattern: 'o200k',
+    specialTokens: ['<|endoftext|>', '<|pad|>'],
+  });
+  for (const property of tokenizerProperties(tokenizer)) {
+    it(property.name, () => property.run({ numRuns: 100 }));
+  }
 });
 
 describe('trainBpe options and errors', () => {
