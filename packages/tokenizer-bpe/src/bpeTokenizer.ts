@@ -394,35 +394,34 @@ export class BpeTokenizer implements Tokenizer {
     const vocab = this.tokenBytes;
     let buffer = this.#decodeBuffer;
     let at = 0;
-    for (let k = 0; k < ids.length; k++) {
+    for (let k = 0; k < ids.length; ) {
+      at = vocab.gather(ids, k, buffer, at);
+      k = vocab.gathered;
+      if (k === ids.length) break;
       const id = ids[k]!;
-      const n = vocab.lengthOf(id);
-      if (at + Math.max(n, 1024) > buffer.length) {
-        const grown = new Uint8Array(Math.max(buffer.length * 2, at + n + 1024));
-        grown.set(buffer.subarray(0, at));
-        buffer = grown;
-        this.#decodeBuffer = grown;
-      }
-      if (n !== 0) {
-        at = vocab.copyTo(id, buffer, at);
-        continue;
-      }
-      const special = Number.isInteger(id) ? this.#specialBytes.get(id) : undefined;
-      if (special === undefined) {
+      const bytes = vocab.has(id)
+        ? vocab.bytes(id)
+        : Number.isInteger(id)
+          ? this.#specialBytes.get(id)
+          : undefined;
+      if (bytes === undefined) {
         throw invalid(
           fn,
           `ids[${k}]`,
           `${describeValue(id)} is not a token id of this tokenizer (ids are integers below ${this.vocabSize} that name a token); check that the ids came from the same vocabulary.`,
         );
       }
-      if (at + special.length > buffer.length) {
-        const grown = new Uint8Array(buffer.length * 2 + special.length);
+      if (at + bytes.length > buffer.length) {
+        // Grow for the rest, estimated from what the ids so far took.
+        const estimate = Math.ceil((at / Math.max(k, 1)) * (ids.length - k)) + bytes.length + 64;
+        const grown = new Uint8Array(Math.max(buffer.length * 2, at + estimate));
         grown.set(buffer.subarray(0, at));
         buffer = grown;
         this.#decodeBuffer = grown;
       }
-      buffer.set(special, at);
-      at += special.length;
+      buffer.set(bytes, at);
+      at += bytes.length;
+      k++;
     }
     return buffer.subarray(0, at);
   }
