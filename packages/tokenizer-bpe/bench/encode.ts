@@ -12,10 +12,17 @@
  * - Pathological inputs (1 MB of one letter, spaces, CJK), each in a fresh child with a time cap.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { code, multilingual, prose } from './corpora.js';
-import { type EncodingName, type Instance, llmkitTokenizer, PEERS, rankFile } from './peers.js';
+import {
+  type EncodingName,
+  huggingFaceJson,
+  type Instance,
+  llmkitTokenizer,
+  PEERS,
+  rankFile,
+} from './peers.js';
 
 const ROUNDS = Number(process.env.LLMKIT_BENCH_ROUNDS ?? 3);
 const SIZE = Number(process.env.LLMKIT_BENCH_KB ?? 512) * 1024;
@@ -168,7 +175,7 @@ function child(
 
 function hfFile(encoding: EncodingName): string {
   const path = rankFile(encoding).replace(/\.tiktoken$/, '.tokenizer.json');
-  writeFileSync(path, llmkitTokenizer(encoding).toHuggingFace());
+  if (!existsSync(path)) writeFileSync(path, huggingFaceJson(encoding));
   return path;
 }
 

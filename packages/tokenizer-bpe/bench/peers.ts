@@ -52,6 +52,17 @@ export function llmkitTokenizer(encoding: EncodingName): BpeTokenizer {
 
 const ordinary = { disallowedSpecial: [] as string[] };
 
+const hfJson = new Map<EncodingName, string>();
+/** The encoding as a Hugging Face `tokenizer.json` (exported by this package, tested exact). */
+export function huggingFaceJson(encoding: EncodingName): string {
+  let json = hfJson.get(encoding);
+  if (json === undefined) {
+    json = llmkitTokenizer(encoding).toHuggingFace();
+    hfJson.set(encoding, json);
+  }
+  return json;
+}
+
 /** A `.tiktoken` file of the encoding in the temp folder (for peers that read a path). */
 export function rankFile(encoding: EncodingName): string {
   const path = join(tmpdir(), `llmkit-bench-${encoding}.tiktoken`);
@@ -168,7 +179,7 @@ export const PEERS: readonly Peer[] = [
     name: 'Hugging Face tokenizers (native)',
     create: (encoding) => {
       const { Tokenizer } = require('tokenizers');
-      const t = Tokenizer.fromString(llmkitTokenizer(encoding).toHuggingFace());
+      const t = Tokenizer.fromString(huggingFaceJson(encoding));
       return {
         encode: async (s) => (await t.encode(s, null, { addSpecialTokens: false })).getIds(),
         decode: (ids) => t.decode(ids, false),
