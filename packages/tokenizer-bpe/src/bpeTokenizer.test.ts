@@ -207,3 +207,19 @@ describe('BpeTokenizer from tokens and merges', () => {
     ).toThrow(/already an ordinary token/);
   });
 });
+
+describe('the pre-token cache', () => {
+  it('gives the same ids when it is tiny and keeps being emptied', () => {
+    const base = ourEncoding('o200k_base');
+    const tiny = new BpeTokenizer({
+      tokens: base.tokenBytes,
+      pattern: base.preTokenizer,
+      specialTokens: base.specialTokens,
+      cacheSize: 3,
+    });
+    const text = [...corpus.values()].join('\n');
+    expect(tiny.encode(text, ordinary)).toEqual(base.encode(text, ordinary));
+    expect(tiny.encode(text, ordinary)).toEqual(base.encode(text, ordinary));
+    expect(tiny.count(text, ordinary)).toBe(base.count(text, ordinary));
+  });
+});

@@ -58,6 +58,8 @@ export interface BpeTokenizerInit {
 }
 
 const MAX_CACHED_PIECE = 128;
+/** More than the most ids a cached piece (≤ 128 UTF-16 units, ≤ 384 bytes) can have. */
+const ARENA_LENGTHS = 1024;
 const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const textEncoder = new TextEncoder();
 
@@ -92,7 +94,13 @@ export class BpeTokenizer implements Tokenizer {
   readonly #specialBytes = new Map<number, Uint8Array>();
   readonly #merger: BpeMerger;
   readonly #byteIds = new Int32Array(256);
-  readonly #cache = new Map<string, number | Uint32Array>();
+  /**
+   * Pre-token → its id (≥ 0), or, for several ids, `-(offset × ARENA_LENGTHS + count) − 1` into
+   * `#arena`: plain numbers keep the cache cheap for the garbage collector.
+   */
+  readonly #cache = new Map<string, number>();
+  #arena = new Uint32Array(4096);
+  #arenaLength = 0;
   readonly #cacheSize: number;
   #out = new Uint32Array(1024);
   #outLen = 0;
@@ -323,22 +331,48 @@ export class BpeTokenizer implements Tokenizer {
     const key = end - start <= MAX_CACHED_PIECE ? text.slice(start, end) : undefined;
     const hit = key === undefined ? undefined : this.#cache.get(key);
     if (hit !== undefined) {
-      if (typeof hit === 'number') this.#push(hit);
-      else this.#pushAll(hit);
+      if (hit >= 0) this.#push(hit);
+      else {
+        // A multi-token piece: its ids live in the arena (see #remember).
+        const packed = -hit - 1;
+        const at = Math.floor(packed / ARENA_LENGTHS);
+        this.#pushAll(this.#arena.subarray(at, at + (packed % ARENA_LENGTHS)));
+      }
       return;
     }
     const n = this.#mergePiece(text, start, end);
-    const cache = this.#cache;
-    if (key !== undefined && cache.size >= this.#cacheSize) cache.clear();
     if (n === 1) {
       const id = this.#pieceIds[0]!;
-      if (key !== undefined) cache.set(key, id);
+      if (key !== undefined) this.#remember(key, id);
       this.#push(id);
     } else {
-      const ids = this.#pieceIds.slice(0, n);
-      if (key !== undefined) cache.set(key, ids);
+      const ids = this.#pieceIds.subarray(0, n);
+      if (key !== undefined) this.#remember(key, this.#store(ids));
       this.#pushAll(ids);
     }
+  }
+
+  /** Caches a piece's value, emptying the cache (and its arena) when full. */
+  #remember(key: string, value: number): void {
+    if (this.#cache.size >= this.#cacheSize) {
+      this.#cache.clear();
+      this.#arenaLength = 0;
+      if (value < 0) value = this.#store(this.#pieceIds.subarray(0, (-value - 1) % ARENA_LENGTHS));
+    }
+    this.#cache.set(key, value);
+  }
+
+  /** Appends several ids to the arena; returns the packed cache value that finds them. */
+  #store(ids: Uint32Array): number {
+    const at = this.#arenaLength;
+    if (at + ids.length > this.#arena.length) {
+      const grown = new Uint32Array(Math.max(this.#arena.length * 2, at + ids.length));
+      grown.set(this.#arena.subarray(0, at));
+      this.#arena = grown;
+    }
+    this.#arena.set(ids, at);
+    this.#arenaLength = at + ids.length;
+    return -(at * ARENA_LENGTHS + ids.length) - 1;
   }
 
   #pushAll(ids: Uint32Array): void {

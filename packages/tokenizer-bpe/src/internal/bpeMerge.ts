@@ -21,10 +21,13 @@ export class BpeMerger {
   readonly #ranksMode: boolean;
   readonly #byteIds: Int32Array;
   readonly #maxLength: number;
+  /** Merged id (or -1) and rank of each pair of single bytes `a << 8 | b`. */
+  readonly #bytePairMerged: Int32Array;
+  readonly #bytePairRank: Int32Array;
   #rank = 0;
   // Scratch for the flat scan.
   readonly #ids = new Int32Array(SMALL_PIECE);
-  readonly #starts = new Int32Array(SMALL_PIECE + 1);
+  readonly #next = new Int32Array(SMALL_PIECE);
   readonly #merged = new Int32Array(SMALL_PIECE);
   readonly #ranks = new Int32Array(SMALL_PIECE);
 
@@ -40,6 +43,22 @@ export class BpeMerger {
     this.#ranksMode = ranksMode;
     this.#byteIds = byteIds;
     this.#maxLength = vocab.maxLength;
+    // Every merge of two single bytes, precomputed: the first lookups of every piece.
+    const two = new Uint8Array(2);
+    const merged = new Int32Array(65536);
+    const ranks = new Int32Array(65536);
+    for (let a = 0; a < 256; a++) {
+      two[0] = a;
+      for (let b = 0; b < 256; b++) {
+        two[1] = b;
+        merged[(a << 8) | b] = ranksMode
+          ? vocab.lookup(two, 0, 2)
+          : pairs.get(byteIds[a]!, byteIds[b]!);
+        ranks[(a << 8) | b] = ranksMode ? merged[(a << 8) | b]! : pairs.lastRank;
+      }
+    }
+    this.#bytePairMerged = merged;
+    this.#bytePairRank = ranks;
   }
 
   /**
@@ -63,65 +82,58 @@ export class BpeMerger {
     return n <= SMALL_PIECE ? this.mergeFlat(bytes, n, out, at) : this.mergeHeap(bytes, n, out, at);
   }
 
-  /** The flat O(n²) scan; `n ≤ SMALL_PIECE`. */
+  /**
+   * tiktoken's flat scan, O(n²), for `n ≤ SMALL_PIECE`: find the lowest-ranked pair, merge,
+   * repeat. Parts are a linked list over byte offsets (`next`), so a merge relinks instead of
+   * shifting arrays; `merged[p]`/`ranks[p]` describe the pair starting at part `p`.
+   */
   mergeFlat(bytes: Uint8Array, n: number, out: Uint32Array, at: number): number {
     const ids = this.#ids;
-    const starts = this.#starts;
+    const next = this.#next;
     const merged = this.#merged;
     const ranks = this.#ranks;
     const byteIds = this.#byteIds;
+    const pairMerged = this.#bytePairMerged;
+    const pairRank = this.#bytePairRank;
     for (let i = 0; i < n; i++) {
       ids[i] = byteIds[bytes[i]!]!;
-      starts[i] = i;
+      next[i] = i + 1;
     }
-    starts[n] = n;
     for (let i = 0; i + 1 < n; i++) {
-      merged[i] = this.#pair(bytes, i, i + 2, ids[i]!, ids[i + 1]!);
-      ranks[i] = this.#rank;
+      const key = (bytes[i]! << 8) | bytes[i + 1]!;
+      merged[i] = pairMerged[key]!;
+      ranks[i] = pairRank[key]!;
     }
-    let len = n;
+    merged[n - 1] = -1;
     for (;;) {
       let best = -1;
+      let before = -1;
+      let bestBefore = -1;
       let bestRank = 0x7fffffff;
-      for (let i = 0; i + 1 < len; i++) {
-        if (merged[i]! >= 0 && ranks[i]! < bestRank) {
-          bestRank = ranks[i]!;
-          best = i;
+      for (let p = 0; p < n; before = p, p = next[p]!) {
+        if (merged[p]! >= 0 && ranks[p]! < bestRank) {
+          bestRank = ranks[p]!;
+          best = p;
+          bestBefore = before;
         }
       }
       if (best < 0) break;
+      // Merge part `best` with the part after it, then re-rank the pairs on either side.
       ids[best] = merged[best]!;
-      len--;
-      for (let j = best + 1; j < len; j++) {
-        ids[j] = ids[j + 1]!;
-        starts[j] = starts[j + 1]!;
-        merged[j] = merged[j + 1]!;
-        ranks[j] = ranks[j + 1]!;
-      }
-      starts[len] = n;
-      if (best + 1 < len) {
-        merged[best] = this.#pair(
-          bytes,
-          starts[best]!,
-          starts[best + 2]!,
-          ids[best]!,
-          ids[best + 1]!,
-        );
+      const after = next[next[best]!]!;
+      next[best] = after;
+      if (after < n) {
+        merged[best] = this.#pair(bytes, best, next[after]!, ids[best]!, ids[after]!);
         ranks[best] = this.#rank;
-      }
-      if (best > 0) {
-        merged[best - 1] = this.#pair(
-          bytes,
-          starts[best - 1]!,
-          starts[best + 1]!,
-          ids[best - 1]!,
-          ids[best]!,
-        );
-        ranks[best - 1] = this.#rank;
+      } else merged[best] = -1;
+      if (bestBefore >= 0) {
+        merged[bestBefore] = this.#pair(bytes, bestBefore, after, ids[bestBefore]!, ids[best]!);
+        ranks[bestBefore] = this.#rank;
       }
     }
-    for (let i = 0; i < len; i++) out[at + i] = ids[i]!;
-    return len;
+    let count = 0;
+    for (let p = 0; p < n; p = next[p]!) out[at + count++] = ids[p]!;
+    return count;
   }
 
   /**
