@@ -3,9 +3,10 @@
  * tokenizer the way an application would (import the library and its rank data, construct,
  * encode one word) and prints JSON with the load time and memory; with a third argument
  * (`letter`, `spaces`, `cjk`) it then times the encoding of 1 MB of that pathological input.
- * `@llmkit/tokenizer-bpe` is imported from its built output, so no TypeScript is compiled here.
+ * `encode.ts` compiles this file to JavaScript first, so the child is plain Node (no TypeScript
+ * loader in the measurement), and `@llmkit/tokenizer-bpe` comes from its built output.
  *
- *   node --expose-gc --import tsx bench/child.ts <library> <encoding> [input]
+ *   node --expose-gc child.mjs <library> <encoding> [input]
  */
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -20,7 +21,7 @@ async function load(): Promise<Encode> {
     case 'none':
       return () => 0;
     case '@llmkit/tokenizer-bpe': {
-      const { BpeTokenizer } = await import(new URL('../dist/index.js', import.meta.url).href);
+      const { BpeTokenizer } = await import(process.env.LLMKIT_BENCH_DIST ?? '');
       const ranks = (await import(`js-tiktoken/ranks/${encoding}`)).default;
       const t = BpeTokenizer.fromTiktoken(ranks);
       return (s) => t.encode(s, { disallowedSpecial: [] });

@@ -44,17 +44,22 @@ export class BpeMerger {
     this.#byteIds = byteIds;
     this.#maxLength = vocab.maxLength;
     // Every merge of two single bytes, precomputed: the first lookups of every piece.
-    const two = new Uint8Array(2);
-    const merged = new Int32Array(65536);
+    const merged = new Int32Array(65536).fill(-1);
     const ranks = new Int32Array(65536);
-    for (let a = 0; a < 256; a++) {
-      two[0] = a;
-      for (let b = 0; b < 256; b++) {
-        two[1] = b;
-        merged[(a << 8) | b] = ranksMode
-          ? vocab.lookup(two, 0, 2)
-          : pairs.get(byteIds[a]!, byteIds[b]!);
-        ranks[(a << 8) | b] = ranksMode ? merged[(a << 8) | b]! : pairs.lastRank;
+    if (ranksMode) {
+      // With ranks, a two-byte token is the merge of its bytes, ranked by its id.
+      for (let id = 0; id < vocab.size; id++) {
+        if (vocab.lengthOf(id) !== 2) continue;
+        const [a, b] = vocab.bytes(id);
+        merged[(a! << 8) | b!] = id;
+        ranks[(a! << 8) | b!] = id;
+      }
+    } else {
+      for (let a = 0; a < 256; a++) {
+        for (let b = 0; b < 256; b++) {
+          merged[(a << 8) | b] = pairs.get(byteIds[a]!, byteIds[b]!);
+          ranks[(a << 8) | b] = pairs.lastRank;
+        }
       }
     }
     this.#bytePairMerged = merged;
