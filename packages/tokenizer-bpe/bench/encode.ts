@@ -156,14 +156,7 @@ function child(
   encoding: EncodingName,
   input?: string,
 ): { loadMs: number; rss: number; seconds?: number } | 'timeout' | 'error' {
-  const args = [
-    '--expose-gc',
-    '--import',
-    'tsx',
-    join(packageDir.pathname, 'bench/child.ts'),
-    library,
-    encoding,
-  ];
+  const args = ['--expose-gc', childScript, library, encoding];
   if (input) args.push(input);
   const run = spawnSync(process.execPath, args, {
     cwd: packageDir.pathname,
@@ -236,6 +229,17 @@ function pathologicalTable(): string {
 execFileSync(join(rootDir.pathname, 'node_modules/.bin/tsup'), {
   cwd: packageDir.pathname,
   stdio: 'ignore',
+});
+// The child runs as plain JavaScript (no TypeScript loader in what it measures); it is written
+// under node_modules so that its imports resolve to the installed packages.
+const childScript = join(rootDir.pathname, 'node_modules/.cache/llmkit-bench/child.mjs');
+buildSync({
+  entryPoints: [join(packageDir.pathname, 'bench/child.ts')],
+  outfile: childScript,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'silent',
 });
 await encodeSection();
 process.stderr.write(

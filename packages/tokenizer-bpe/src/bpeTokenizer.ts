@@ -16,8 +16,9 @@ import {
 import { BpeMerger } from './internal/bpeMerge.js';
 import { describeValue } from './internal/describeValue.js';
 import { PairTable } from './internal/pairTable.js';
+import { PieceEncoder } from './internal/pieceEncoder.js';
 import { checkDisallowed, type SpecialPolicy, SpecialTokens } from './internal/specialTokens.js';
-import { encodeUtf8Into, toWellFormed } from './internal/utf8.js';
+import { toWellFormed } from './internal/utf8.js';
 import { type BpeTokenizerJson, formatLlmkit, parseLlmkit } from './llmkitFormat.js';
 import { type PatternName, PreTokenizer } from './preTokenizer.js';
 import {
@@ -57,9 +58,6 @@ export interface BpeTokenizerInit {
   readonly cacheSize?: number;
 }
 
-const MAX_CACHED_PIECE = 128;
-/** More than the most ids a cached piece (≤ 128 UTF-16 units, ≤ 384 bytes) can have. */
-const ARENA_LENGTHS = 1024;
 const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const textEncoder = new TextEncoder();
 
@@ -92,21 +90,8 @@ export class BpeTokenizer implements Tokenizer {
 
   readonly #specials: SpecialTokens;
   readonly #specialBytes = new Map<number, Uint8Array>();
-  readonly #merger: BpeMerger;
   readonly #byteIds = new Int32Array(256);
-  /**
-   * Pre-token → its id (≥ 0), or, for several ids, `-(offset × ARENA_LENGTHS + count) − 1` into
-   * `#arena`: plain numbers keep the cache cheap for the garbage collector.
-   */
-  readonly #cache = new Map<string, number>();
-  #arena = new Uint32Array(4096);
-  #arenaLength = 0;
-  readonly #cacheSize: number;
-  #out = new Uint32Array(1024);
-  #outLen = 0;
-  #counting = false;
-  #scratch = new Uint8Array(1024);
-  #pieceIds = new Uint32Array(1024);
+  readonly #pieces: PieceEncoder;
   #decodeBuffer = new Uint8Array(4096);
 
   /**
@@ -163,7 +148,6 @@ export class BpeTokenizer implements Tokenizer {
     this.#specials = new SpecialTokens(specials);
     this.merges = init.merges;
     this.ignoreMerges = init.ignoreMerges ?? init.merges === undefined;
-    this.#cacheSize = init.cacheSize ?? 131072;
     const pairs = new PairTable(init.merges?.length ?? 0);
     init.merges?.forEach(([a, b], rank) => {
       const merged = vocab.has(a) && vocab.has(b) ? vocab.lookupPair(a, b) : -1;
@@ -177,7 +161,15 @@ export class BpeTokenizer implements Tokenizer {
       }
       pairs.add(a, b, merged, rank);
     });
-    this.#merger = new BpeMerger(vocab, pairs, init.merges === undefined, this.#byteIds);
+    const merger = new BpeMerger(vocab, pairs, init.merges === undefined, this.#byteIds);
+    this.#pieces = new PieceEncoder({
+      vocab,
+      merger,
+      byteIds: this.#byteIds,
+      preTokenizer: this.preTokenizer,
+      ignoreMerges: this.ignoreMerges,
+      cacheSize: init.cacheSize ?? 131072,
+    });
   }
 
   /**
@@ -239,10 +231,7 @@ export class BpeTokenizer implements Tokenizer {
 
   encode(text: string, options?: EncodeOptions): Uint32Array {
     this.#run('encode', text, options, false);
-    const ids = this.#out.slice(0, this.#outLen);
-    // Let a one-off huge output buffer go once the result is copied out.
-    if (this.#out.length > 1 << 22) this.#out = new Uint32Array(1024);
-    return ids;
+    return this.#pieces.takeIds();
   }
 
   encodeBatch(texts: readonly string[], options?: EncodeOptions): Uint32Array[] {
@@ -258,7 +247,7 @@ export class BpeTokenizer implements Tokenizer {
 
   count(text: string, options?: EncodeOptions): number {
     this.#run('count', text, options, true);
-    return this.#outLen;
+    return this.#pieces.length;
   }
 
   /**
@@ -276,134 +265,21 @@ export class BpeTokenizer implements Tokenizer {
     const wellFormed = toWellFormed(text);
     const policy: SpecialPolicy = this.#specials.policy(fn, options);
     checkDisallowed(fn, wellFormed, policy);
-    this.#outLen = 0;
-    this.#counting = counting;
+    const pieces = this.#pieces;
+    pieces.begin(counting);
     const re = policy.allowed;
     if (re === null) {
-      this.#ordinary(wellFormed, 0, wellFormed.length);
+      pieces.ordinary(wellFormed, 0, wellFormed.length);
     } else {
       let start = 0;
       re.lastIndex = 0;
       for (let m = re.exec(wellFormed); m !== null; m = re.exec(wellFormed)) {
-        this.#ordinary(wellFormed, start, m.index);
-        this.#push(this.specialTokens.get(m[0])!);
+        pieces.ordinary(wellFormed, start, m.index);
+        pieces.push(this.specialTokens.get(m[0])!);
         start = m.index + m[0].length;
       }
-      this.#ordinary(wellFormed, start, wellFormed.length);
+      pieces.ordinary(wellFormed, start, wellFormed.length);
     }
-  }
-
-  #push(id: number): void {
-    if (this.#counting) {
-      this.#outLen++;
-      return;
-    }
-    if (this.#outLen === this.#out.length) this.#grow(1);
-    this.#out[this.#outLen++] = id;
-  }
-
-  #grow(extra: number): void {
-    const next = new Uint32Array(Math.max(this.#out.length * 2, this.#outLen + extra));
-    next.set(this.#out.subarray(0, this.#outLen));
-    this.#out = next;
-  }
-
-  #ordinary(text: string, start: number, end: number): void {
-    if (start >= end) return;
-    if (this.preTokenizer.usesRegex && (start !== 0 || end !== text.length)) {
-      text = text.slice(start, end);
-      end -= start;
-      start = 0;
-    }
-    const scan = this.preTokenizer.scan;
-    for (let i = start; i < end; ) {
-      const j = scan(text, i, end);
-      if (j < 0) {
-        i = ~j;
-        continue;
-      }
-      this.#piece(text, i, j);
-      i = j;
-    }
-  }
-
-  #piece(text: string, start: number, end: number): void {
-    const key = end - start <= MAX_CACHED_PIECE ? text.slice(start, end) : undefined;
-    const hit = key === undefined ? undefined : this.#cache.get(key);
-    if (hit !== undefined) {
-      if (hit >= 0) this.#push(hit);
-      else {
-        // A multi-token piece: its ids live in the arena (see #remember).
-        const packed = -hit - 1;
-        const at = Math.floor(packed / ARENA_LENGTHS);
-        this.#pushAll(this.#arena.subarray(at, at + (packed % ARENA_LENGTHS)));
-      }
-      return;
-    }
-    const n = this.#mergePiece(text, start, end);
-    if (n === 1) {
-      const id = this.#pieceIds[0]!;
-      if (key !== undefined) this.#remember(key, id);
-      this.#push(id);
-    } else {
-      const ids = this.#pieceIds.subarray(0, n);
-      if (key !== undefined) this.#remember(key, this.#store(ids));
-      this.#pushAll(ids);
-    }
-  }
-
-  /** Caches a piece's value, emptying the cache (and its arena) when full. */
-  #remember(key: string, value: number): void {
-    if (this.#cache.size >= this.#cacheSize) {
-      this.#cache.clear();
-      this.#arenaLength = 0;
-      if (value < 0) value = this.#store(this.#pieceIds.subarray(0, (-value - 1) % ARENA_LENGTHS));
-    }
-    this.#cache.set(key, value);
-  }
-
-  /** Appends several ids to the arena; returns the packed cache value that finds them. */
-  #store(ids: Uint32Array): number {
-    const at = this.#arenaLength;
-    if (at + ids.length > this.#arena.length) {
-      const grown = new Uint32Array(Math.max(this.#arena.length * 2, at + ids.length));
-      grown.set(this.#arena.subarray(0, at));
-      this.#arena = grown;
-    }
-    this.#arena.set(ids, at);
-    this.#arenaLength = at + ids.length;
-    return -(at * ARENA_LENGTHS + ids.length) - 1;
-  }
-
-  #pushAll(ids: Uint32Array): void {
-    if (this.#counting) {
-      this.#outLen += ids.length;
-      return;
-    }
-    if (this.#outLen + ids.length > this.#out.length) this.#grow(ids.length);
-    this.#out.set(ids, this.#outLen);
-    this.#outLen += ids.length;
-  }
-
-  /** Merges a piece into `#pieceIds`; returns how many ids. */
-  #mergePiece(text: string, start: number, end: number): number {
-    const units = end - start;
-    if (this.#scratch.length < units * 3) this.#scratch = new Uint8Array(units * 3 * 2);
-    const bytes = this.#scratch;
-    const n = encodeUtf8Into(text, start, end, bytes);
-    if (this.#pieceIds.length < n) this.#pieceIds = new Uint32Array(n * 2);
-    if (n === 1) {
-      this.#pieceIds[0] = this.#byteIds[bytes[0]!]!;
-      return 1;
-    }
-    if (this.ignoreMerges) {
-      const id = this.tokenBytes.lookup(bytes, 0, n);
-      if (id >= 0) {
-        this.#pieceIds[0] = id;
-        return 1;
-      }
-    }
-    return this.#merger.merge(bytes, n, this.#pieceIds, 0);
   }
 
   decodeBytes(ids: ArrayLike<number>): Uint8Array {
