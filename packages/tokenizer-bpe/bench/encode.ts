@@ -129,15 +129,22 @@ function encodeTable(encoding: EncodingName): string {
     return `| ${p.name} | ${cells.join(' | ')} | ${wrong?.length ? `no (${wrong.map((w) => w.split(' ')[1]).join(', ')})` : 'yes'} |`;
   });
   const ours = PEERS[0]!.name;
-  const ratio = columns.map((c) => {
-    const best = Math.max(
-      ...PEERS.slice(1)
-        .map((p) => value(`${p.name}|${encoding}|${c}`))
-        .filter((x) => !Number.isNaN(x)),
-    );
-    return `${fmt(value(`${ours}|${encoding}|${c}`) / best, 2)}×`;
-  });
-  return [header, ...rows, `| **llmkit ÷ fastest peer** | ${ratio.join(' | ')} | |`].join('\n');
+  const exactOn = (p: (typeof PEERS)[number]): boolean =>
+    !exact.get(p.name)?.some((w) => w.startsWith(encoding.replace('_base', '')));
+  const ratio = (peers: typeof PEERS): string[] =>
+    columns.map((c) => {
+      const best = Math.max(
+        ...peers.map((p) => value(`${p.name}|${encoding}|${c}`)).filter((x) => !Number.isNaN(x)),
+      );
+      return `${fmt(value(`${ours}|${encoding}|${c}`) / best, 2)}×`;
+    });
+  const others = PEERS.slice(1);
+  return [
+    header,
+    ...rows,
+    `| **llmkit ÷ fastest peer** | ${ratio(others).join(' | ')} | |`,
+    `| **llmkit ÷ fastest exact peer** | ${ratio(others.filter(exactOn)).join(' | ')} | |`,
+  ].join('\n');
 }
 
 function decodeTable(): string {

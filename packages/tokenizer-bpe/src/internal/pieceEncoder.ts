@@ -9,6 +9,7 @@
 import type { PreTokenizer } from '../preTokenizer.js';
 import type { TokenBytes } from '../tokenBytes.js';
 import type { BpeMerger } from './bpeMerge.js';
+import { PieceCache } from './pieceCache.js';
 import { encodeUtf8Into } from './utf8.js';
 
 const MAX_CACHED_PIECE = 128;
@@ -30,8 +31,7 @@ export class PieceEncoder {
   readonly #byteIds: Int32Array;
   readonly #preTokenizer: PreTokenizer;
   readonly #ignoreMerges: boolean;
-  readonly #cacheSize: number;
-  readonly #cache = new Map<string, number>();
+  readonly #cache: PieceCache;
   #arena = new Uint32Array(4096);
   #arenaLength = 0;
   #out = new Uint32Array(1024);
@@ -46,7 +46,7 @@ export class PieceEncoder {
     this.#byteIds = init.byteIds;
     this.#preTokenizer = init.preTokenizer;
     this.#ignoreMerges = init.ignoreMerges;
-    this.#cacheSize = init.cacheSize;
+    this.#cache = new PieceCache(init.cacheSize);
   }
 
   /** Starts a call: collect ids, or only count them. */
@@ -105,8 +105,16 @@ export class PieceEncoder {
   }
 
   #piece(text: string, start: number, end: number): void {
-    const key = end - start <= MAX_CACHED_PIECE ? text.slice(start, end) : undefined;
-    const hit = key === undefined ? undefined : this.#cache.get(key);
+    if (end - start === 1) {
+      // One ASCII character is one byte, hence one token: no cache needed.
+      const c = text.charCodeAt(start);
+      if (c < 128) {
+        this.push(this.#byteIds[c]!);
+        return;
+      }
+    }
+    const cacheable = end - start <= MAX_CACHED_PIECE;
+    const hit = cacheable ? this.#cache.get(text, start, end) : undefined;
     if (hit !== undefined) {
       if (hit >= 0) this.push(hit);
       else {
@@ -120,23 +128,25 @@ export class PieceEncoder {
     const n = this.#mergePiece(text, start, end);
     if (n === 1) {
       const id = this.#pieceIds[0]!;
-      if (key !== undefined) this.#remember(key, id);
+      if (cacheable) this.#remember(text, start, end, id);
       this.push(id);
     } else {
       const ids = this.#pieceIds.subarray(0, n);
-      if (key !== undefined) this.#remember(key, this.#store(ids));
+      if (cacheable) this.#remember(text, start, end, this.#store(ids));
       this.#pushAll(ids);
     }
   }
 
   /** Caches a piece's value, emptying the cache (and its arena) when full. */
-  #remember(key: string, value: number): void {
-    if (this.#cache.size >= this.#cacheSize) {
-      this.#cache.clear();
+  #remember(text: string, start: number, end: number, value: number): void {
+    const cache = this.#cache;
+    if (cache.full) {
+      cache.clear();
       this.#arenaLength = 0;
       if (value < 0) value = this.#store(this.#pieceIds.subarray(0, (-value - 1) % ARENA_LENGTHS));
+      cache.get(text, start, end);
     }
-    this.#cache.set(key, value);
+    cache.set(text, start, end, value);
   }
 
   /** Appends several ids to the arena; returns the packed cache value that finds them. */
