@@ -144,6 +144,24 @@ describe('special tokens (tiktoken semantics)', () => {
   });
 });
 
+describe('decode', () => {
+  it('equals decoding all the bytes at once, for any ids (broken UTF-8 included)', () => {
+    const t = ourEncoding('cl100k_base');
+    const bytesDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+    const id = fc.oneof(
+      fc.integer({ min: 0, max: 255 }), // single bytes: continuation and lead bytes too
+      fc.integer({ min: 0, max: 100255 }),
+      fc.constantFrom(100257, 100276), // special tokens
+    );
+    fc.assert(
+      fc.property(fc.array(id, { maxLength: 40 }), (ids) => {
+        expect(t.decode(ids)).toBe(bytesDecoder.decode(t.decodeBytes(ids)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('lone surrogates', () => {
   it('encode as U+FFFD, as tiktoken and every peer do', () => {
     const t = ourEncoding('cl100k_base');

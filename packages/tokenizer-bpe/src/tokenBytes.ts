@@ -200,17 +200,17 @@ export class TokenBytes {
   gathered = 0;
 
   /**
-   * Copies the bytes of `ids[from…]` into `out` at `at`, stopping at the first id that is not a
+   * Copies the bytes of `ids[from, to)` into `out` at `at`, stopping at the first id that is not a
    * token here or whose bytes do not fit; returns the position after the bytes copied and sets
    * {@link gathered} to the index it stopped at.
    */
-  gather(ids: ArrayLike<number>, from: number, out: Uint8Array, at: number): number {
+  gather(ids: ArrayLike<number>, from: number, to: number, out: Uint8Array, at: number): number {
     const pool = this.#pool;
     const starts = this.#start;
     const lengths = this.#length;
     const capacity = out.length;
     let k = from;
-    for (; k < ids.length; k++) {
+    for (; k < to; k++) {
       const id = ids[k]!;
       const n = lengths[id] ?? 0;
       if (n === 0 || at + n > capacity) break;
