@@ -31,6 +31,33 @@ describe('BPE merging', () => {
     );
   });
 
+  it('gives the same ids through rank buckets and the heap, on long repetitive pieces', () => {
+    for (const name of ['cl100k_base', 'o200k_base'] as const) {
+      const vocab = ourEncoding(name);
+      const byteIds = Int32Array.from({ length: 256 }, (_, b) => vocab.byteToken(b));
+      const merger = new BpeMerger(vocab.tokenBytes, new PairTable(0), true, byteIds);
+      const encoder = new TextEncoder();
+      const unit = fc.constantFrom('a', 'ab', ' ', '  a', '中', '\n', 'é', '😀', '-=', 'the ', '0');
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(unit, fc.integer({ min: 1, max: 120 })), {
+            minLength: 1,
+            maxLength: 6,
+          }),
+          (runs) => {
+            const bytes = encoder.encode(runs.map(([u, k]) => u.repeat(k)).join(''));
+            const a = new Uint32Array(bytes.length);
+            const b = new Uint32Array(bytes.length);
+            const na = merger.mergeHeap(bytes, bytes.length, a, 0);
+            const nb = merger.mergeBuckets(bytes, bytes.length, b, 0);
+            expect([...b.subarray(0, nb)]).toEqual([...a.subarray(0, na)]);
+          },
+        ),
+        { numRuns: 150 },
+      );
+    }
+  });
+
   it('is linear on a long run of one letter, spaces or CJK', () => {
     for (const text of ['a'.repeat(200_000), ' '.repeat(200_000), '中'.repeat(70_000)]) {
       const ids = t.encode(text);
