@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ourEncoding } from '../../test/references.js';
 import { BpeMerger, SMALL_PIECE } from './bpeMerge.js';
+import { mergeBuckets } from './mergeBuckets.js';
+import { mergeHeap } from './mergeHeap.js';
 import { PairTable } from './pairTable.js';
 
 describe('BPE merging', () => {
@@ -24,7 +26,7 @@ describe('BPE merging', () => {
       fc.property(inputs, (bytes) => {
         const n = Math.min(bytes.length, SMALL_PIECE);
         const a = merger.mergeFlat(bytes, n, flat, 0);
-        const b = merger.mergeHeap(bytes, n, heap, 0);
+        const b = mergeHeap(merger, bytes, n, heap, 0);
         expect([...heap.subarray(0, b)]).toEqual([...flat.subarray(0, a)]);
       }),
       { numRuns: 500 },
@@ -48,8 +50,8 @@ describe('BPE merging', () => {
             const bytes = encoder.encode(runs.map(([u, k]) => u.repeat(k)).join(''));
             const a = new Uint32Array(bytes.length);
             const b = new Uint32Array(bytes.length);
-            const na = merger.mergeHeap(bytes, bytes.length, a, 0);
-            const nb = merger.mergeBuckets(bytes, bytes.length, b, 0);
+            const na = mergeHeap(merger, bytes, bytes.length, a, 0);
+            const nb = mergeBuckets(merger, bytes, bytes.length, b, 0);
             expect([...b.subarray(0, nb)]).toEqual([...a.subarray(0, na)]);
           },
         ),
