@@ -10,8 +10,32 @@
  * compute the same function from the engine's primitive operations.
  */
 import type { GradConfig, KernelConfig } from '@tensorflow/tfjs-core';
+import { adamWKernel } from '../kernels/adamW.js';
 import { batchMatMulKernel } from '../kernels/batchMatMul.js';
+import {
+  causalSoftmaxGradient,
+  causalSoftmaxGradKernel,
+  causalSoftmaxGradOrtKernel,
+  causalSoftmaxKernel,
+  causalSoftmaxOrtKernel,
+} from '../kernels/causalSoftmax.js';
+import { geluGradient, geluGradKernel, geluKernel } from '../kernels/gelu.js';
 import type { HostKernelFactory } from '../kernels/hostKernel.js';
+import { identityWasmKernel } from '../kernels/identity.js';
+import {
+  layerNormGradient,
+  layerNormGradKernel,
+  layerNormKernel,
+  layerNormOrtKernel,
+} from '../kernels/layerNorm.js';
+import type { OrtKernelFactory } from '../kernels/ortKernel.js';
+import { rmsNormGradient, rmsNormGradKernel, rmsNormKernel } from '../kernels/rmsNorm.js';
+import {
+  softmaxCrossEntropyGradient,
+  softmaxCrossEntropyGradKernel,
+  softmaxCrossEntropyKernel,
+  softmaxCrossEntropyOrtKernel,
+} from '../kernels/softmaxCrossEntropy.js';
 import { sumKernel } from '../kernels/sum.js';
 import { tf } from './engine.js';
 import { unsortedSegmentSumKernel } from './kernels/unsortedSegmentSum.js';
@@ -41,12 +65,44 @@ const REQUIRED: Readonly<Record<string, readonly KernelConfig[]>> = {
 };
 
 /** Fused and faster kernels computed in JavaScript on host memory ('fast' mode only). */
-const FAST_HOST: readonly HostKernelFactory[] = [sumKernel];
+const FAST_HOST: readonly HostKernelFactory[] = [
+  sumKernel,
+  layerNormKernel,
+  layerNormGradKernel,
+  rmsNormKernel,
+  rmsNormGradKernel,
+  causalSoftmaxKernel,
+  causalSoftmaxGradKernel,
+  softmaxCrossEntropyKernel,
+  softmaxCrossEntropyGradKernel,
+  adamWKernel,
+];
+
+/** Fused kernels that run as ONNX Runtime graphs ('fast' mode, when onnxruntime-node loads). */
+const FAST_ORT: readonly OrtKernelFactory[] = [
+  geluKernel,
+  geluGradKernel,
+  layerNormOrtKernel,
+  causalSoftmaxOrtKernel,
+  causalSoftmaxGradOrtKernel,
+  softmaxCrossEntropyOrtKernel,
+];
+
+/** Engine kernels replaced by plain configs, per backend ('fast' mode only). */
+const FAST_CONFIGS: Readonly<Record<string, readonly KernelConfig[]>> = {
+  wasm: [identityWasmKernel],
+};
 
 const HOST_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm']);
 
 /** Gradients of llmkit's own kernels (registered once, for every backend). */
-const GRADIENTS: readonly GradConfig[] = [];
+const GRADIENTS: readonly GradConfig[] = [
+  geluGradient,
+  layerNormGradient,
+  rmsNormGradient,
+  causalSoftmaxGradient,
+  softmaxCrossEntropyGradient,
+];
 
 /** The engine's kernel for each `backend/kernelName` llmkit replaces, captured before replacing. */
 const engineKernels = new Map<string, KernelConfig | undefined>();
@@ -67,36 +123,44 @@ function install(backendName: string, kernelName: string, config: KernelConfig |
   if (config !== undefined) tf.registerKernel(config);
 }
 
-/** The matmul kernel for a host backend, with the reason ONNX Runtime is or is not used. */
-function matMulEntry(backendName: string, options: KernelOptions): [KernelConfig, KernelReport] {
+/** The host backends' 'fast' kernels, with the reason ONNX Runtime is or is not used. */
+function hostEntries(backendName: string, options: KernelOptions): [KernelConfig[], KernelReport] {
   const engine = engineKernel(backendName, 'BatchMatMul');
   const transpose = tf.getKernel('Transpose', backendName);
   const reshape = tf.getKernel('Reshape', backendName);
   if (engine === undefined || transpose === undefined || reshape === undefined) {
     throw new Error(`the ${backendName} backend has no BatchMatMul, Transpose or Reshape kernel`);
   }
-  const ort = loadOnnxRuntime();
-  const usable = ort instanceof Error ? undefined : ort;
-  const config = batchMatMulKernel(backendName, {
-    engine,
-    transpose,
-    reshape,
-    ort: usable,
-    threads: options.threads,
-  });
-  const report: KernelReport =
-    usable === undefined
-      ? {
-          features: [],
-          notes: [`matrix products use the engine's kernel: ${(ort as Error).message}`],
-        }
-      : {
-          features: ['onnxruntime'],
-          notes: [
-            `matrix products run in onnxruntime-node ${usable.version} on ${options.threads} thread(s)`,
-          ],
-        };
-  return [config, report];
+  const loaded = loadOnnxRuntime();
+  const ort = loaded instanceof Error ? undefined : loaded;
+  const configs = FAST_HOST.map((f) =>
+    f.create(backendName, engineKernel(backendName, f.kernelName)),
+  );
+  configs.push(
+    batchMatMulKernel(backendName, { engine, transpose, reshape, ort, threads: options.threads }),
+  );
+  if (ort === undefined) {
+    const reason = (loaded as Error).message;
+    return [
+      configs,
+      {
+        features: [],
+        notes: [
+          `matrix products use the engine's kernel and gelu composes the engine's operations: ${reason}`,
+        ],
+      },
+    ];
+  }
+  configs.push(...FAST_ORT.map((f) => f.create(backendName, ort, options.threads)));
+  return [
+    configs,
+    {
+      features: ['onnxruntime'],
+      notes: [
+        `matrix products and fused kernels run in onnxruntime-node ${ort.version} on ${options.threads} thread(s)`,
+      ],
+    },
+  ];
 }
 
 /** Registers llmkit's kernels for a backend (again on every call, so the mode can change). */
@@ -113,20 +177,17 @@ export function registerLlmkitKernels(backendName: string, options: KernelOption
   }
   let report: KernelReport = { features: [], notes: [] };
   if (options.mode === 'fast' && HOST_BACKENDS.has(backendName)) {
-    for (const factory of FAST_HOST) {
-      const engine = engineKernel(backendName, factory.kernelName);
-      wanted.set(factory.kernelName, factory.create(backendName, engine));
-    }
-    const [matMul, matMulReport] = matMulEntry(backendName, options);
-    wanted.set(matMul.kernelName, matMul);
-    report = matMulReport;
+    const [configs, hostReport] = hostEntries(backendName, options);
+    for (const config of configs) wanted.set(config.kernelName, config);
+    report = hostReport;
   } else if (options.mode === 'engine') {
     report = { features: [], notes: ["llmkit's fused and faster kernels are off"] };
   }
   const mine = installed.get(backendName) ?? new Set<string>();
   for (const kernelName of mine) {
-    if (!wanted.has(kernelName))
+    if (!wanted.has(kernelName)) {
       install(backendName, kernelName, engineKernel(backendName, kernelName));
+    }
   }
   for (const [kernelName, config] of wanted) {
     engineKernel(backendName, kernelName);
@@ -136,14 +197,16 @@ export function registerLlmkitKernels(backendName: string, options: KernelOption
   return report;
 }
 
-/** Every kernel name llmkit registers in 'fast' mode, per backend (BatchMatMul on cpu and wasm). */
+/** Every kernel name llmkit may register in 'fast' mode, per backend. */
 export function llmkitKernelNames(): Readonly<Record<string, readonly string[]>> {
   const names: Record<string, string[]> = {};
   for (const backend of HOST_BACKENDS) {
     names[backend] = [
       ...(REQUIRED[backend] ?? []).map((c) => c.kernelName),
       ...FAST_HOST.map((f) => f.kernelName),
+      ...(FAST_CONFIGS[backend] ?? []).map((c) => c.kernelName),
       'BatchMatMul',
+      ...FAST_ORT.map((f) => f.kernelName),
     ];
   }
   return names;

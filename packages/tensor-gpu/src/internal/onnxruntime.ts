@@ -62,14 +62,24 @@ interface NodeModule {
 }
 
 let loaded: OnnxRuntime | Error | undefined;
+let ignored = false;
 
 /**
  * onnxruntime-node, loaded once; an `Error` whose message says why it cannot be used (not
- * installed, not Node, no synchronous binding).
+ * installed, not Node, no synchronous binding, or ignored on purpose).
  */
 export function loadOnnxRuntime(): OnnxRuntime | Error {
+  if (ignored) return new Error('onnxruntime-node is ignored (ignoreOnnxRuntime)');
   loaded ??= tryLoad();
   return loaded;
+}
+
+/**
+ * Makes `loadOnnxRuntime` report ONNX Runtime as absent (or present again), so tests can run the
+ * kernels a machine without onnxruntime-node gets; takes effect at the next `initCompute`.
+ */
+export function ignoreOnnxRuntime(ignore: boolean): void {
+  ignored = ignore;
 }
 
 function tryLoad(): OnnxRuntime | Error {
