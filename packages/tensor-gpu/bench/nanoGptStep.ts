@@ -82,6 +82,7 @@ interface TorchResult {
   torch: string;
   threads: number;
   medianMs: number;
+  medianCpuMs: number;
   losses: number[];
 }
 function runTorch(): TorchResult | string {
@@ -121,8 +122,8 @@ if (typeof torch !== 'string') {
   rows.push([
     `PyTorch ${torch.torch} (CPU, ${torch.threads} thread)`,
     fmt(torch.medianMs),
-    '–',
-    `${(engine.cpuMs / torch.medianMs).toFixed(1)}×`,
+    fmt(torch.medianCpuMs),
+    `${(engine.cpuMs / torch.medianCpuMs).toFixed(1)}×`,
   ]);
 }
 console.log(

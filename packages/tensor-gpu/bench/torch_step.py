@@ -1,8 +1,9 @@
 """The nanoGPT-shaped training step of nanoGptStep.ts in PyTorch, on one CPU thread.
 
 Same architecture (nanoGPT's model.py with bias, no dropout, tied lm_head), sizes, batch and
-AdamW settings; its own random initialisation. Prints one JSON line: torch version, threads,
-median milliseconds per step (forward, backward, AdamW) after warm-up, and the losses.
+AdamW settings; nanoGPT's initialisation from its own generator. Prints one JSON line: torch
+version, threads, median wall and CPU milliseconds per step (forward, backward, AdamW) after
+warm-up, and the losses.
 Run by nanoGptStep.ts as /usr/bin/python3 torch_step.py (Debian's python3-torch) with
 OPENBLAS_NUM_THREADS=1.
 """
@@ -63,21 +64,41 @@ class GPT(nn.Module):
         for block in self.h:
             x = block(x)
         logits = self.ln_f(x) @ self.wte.weight.t()
-        return F.cross_entropy(logits.view(-1, V), targets.view(-1))
+        return F.cross_entropy(logits.reshape(-1, V), targets.reshape(-1))
 
 
 model = GPT()
+# nanoGPT's initialisation (model.py `_init_weights` and the c_proj special case).
+for name, parameter in model.named_parameters():
+    if name.endswith("bias"):
+        nn.init.zeros_(parameter)
+    elif parameter.dim() >= 2:
+        std = 0.02 / math.sqrt(2 * L) if name.endswith(("c_proj.weight", "mlp_proj.weight")) else 0.02
+        nn.init.normal_(parameter, 0.0, std)
 optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.1, betas=(0.9, 0.95))
-times, losses = [], []
+times, cpu_times, losses = [], [], []
 for step in range(args.warmup + args.steps):
     data = torch.randint(0, V, (B, T + 1))
     start = time.perf_counter()
+    cpu_start = time.process_time()
     loss = model(data[:, :-1], data[:, 1:])
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
     optimizer.step()
     elapsed = (time.perf_counter() - start) * 1000
+    cpu_elapsed = (time.process_time() - cpu_start) * 1000
     losses.append(loss.item())
     if step >= args.warmup:
         times.append(elapsed)
-print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "medianMs": statistics.median(times), "losses": losses}))
+        cpu_times.append(cpu_elapsed)
+print(
+    json.dumps(
+        {
+            "torch": torch.__version__,
+            "threads": torch.get_num_threads(),
+            "medianMs": statistics.median(times),
+            "medianCpuMs": statistics.median(cpu_times),
+            "losses": losses,
+        }
+    )
+)

@@ -30,13 +30,14 @@ import {
 } from '../kernels/layerNorm.js';
 import type { OrtKernelFactory } from '../kernels/ortKernel.js';
 import { rmsNormGradient, rmsNormGradKernel, rmsNormKernel } from '../kernels/rmsNorm.js';
+import { sliceWasmKernel, splitVWasmKernel } from '../kernels/slices.js';
 import {
   softmaxCrossEntropyGradient,
   softmaxCrossEntropyGradKernel,
   softmaxCrossEntropyKernel,
   softmaxCrossEntropyOrtKernel,
 } from '../kernels/softmaxCrossEntropy.js';
-import { sumKernel } from '../kernels/sum.js';
+import { sumKernel, sumOrtKernel } from '../kernels/sum.js';
 import { tf } from './engine.js';
 import { unsortedSegmentSumKernel } from './kernels/unsortedSegmentSum.js';
 import { loadOnnxRuntime } from './onnxruntime.js';
@@ -80,6 +81,7 @@ const FAST_HOST: readonly HostKernelFactory[] = [
 
 /** Fused kernels that run as ONNX Runtime graphs ('fast' mode, when onnxruntime-node loads). */
 const FAST_ORT: readonly OrtKernelFactory[] = [
+  sumOrtKernel,
   geluKernel,
   geluGradKernel,
   layerNormOrtKernel,
@@ -90,7 +92,7 @@ const FAST_ORT: readonly OrtKernelFactory[] = [
 
 /** Engine kernels replaced by plain configs, per backend ('fast' mode only). */
 const FAST_CONFIGS: Readonly<Record<string, readonly KernelConfig[]>> = {
-  wasm: [identityWasmKernel],
+  wasm: [identityWasmKernel, sliceWasmKernel, splitVWasmKernel],
 };
 
 const HOST_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm']);
@@ -136,6 +138,7 @@ function hostEntries(backendName: string, options: KernelOptions): [KernelConfig
   const configs = FAST_HOST.map((f) =>
     f.create(backendName, engineKernel(backendName, f.kernelName)),
   );
+  configs.push(...(FAST_CONFIGS[backendName] ?? []));
   configs.push(
     batchMatMulKernel(backendName, { engine, transpose, reshape, ort, threads: options.threads }),
   );
@@ -151,7 +154,11 @@ function hostEntries(backendName: string, options: KernelOptions): [KernelConfig
       },
     ];
   }
-  configs.push(...FAST_ORT.map((f) => f.create(backendName, ort, options.threads)));
+  configs.push(
+    ...FAST_ORT.map((f) =>
+      f.create(backendName, ort, options.threads, engineKernel(backendName, f.kernelName)),
+    ),
+  );
   return [
     configs,
     {

@@ -38,6 +38,7 @@ export interface OrtValueMetadata {
 /** The native, synchronous session. */
 export interface OrtNativeSession {
   loadModel(buffer: ArrayBuffer, byteOffset: number, byteLength: number, options: object): void;
+  loadModel(path: string, options: object): void;
   readonly inputMetadata: readonly OrtValueMetadata[];
   readonly outputMetadata: readonly OrtValueMetadata[];
   run(
@@ -53,8 +54,8 @@ export interface OnnxRuntime {
   readonly version: string;
   /** Makes a tensor over `data` without copying it. */
   tensor(type: string, data: ArrayBufferView, dims: readonly number[]): OrtTensor;
-  /** Loads a model synchronously. */
-  session(model: Uint8Array, options: OrtSessionOptions): OrtNativeSession;
+  /** Loads a model (its bytes, or a file path) synchronously. */
+  session(model: Uint8Array | string, options: OrtSessionOptions): OrtNativeSession;
 }
 
 interface NodeModule {
@@ -118,7 +119,9 @@ function tryLoad(): OnnxRuntime | Error {
     tensor: (type, data, dims) => new ort.Tensor(type, data, dims),
     session(model, options) {
       const session = new Session();
-      session.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, options);
+      if (typeof model === 'string') session.loadModel(model, options);
+      else
+        session.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, options);
       return session;
     },
   };

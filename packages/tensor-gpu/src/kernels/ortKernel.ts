@@ -8,7 +8,7 @@
  * tensors where they lie and writes into the preallocated outputs. Each distinct graph (its key:
  * the kernel name plus whatever attributes are baked into it) becomes one cached session.
  */
-import type { DataType, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { DataType, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { OnnxRuntime, OrtNativeSession } from '../internal/onnxruntime.js';
 import { encodeOnnxModel, type OnnxGraph } from '../onnx/onnxModel.js';
 import { kernelSessionOptions } from './batchMatMul.js';
@@ -32,6 +32,11 @@ export interface OrtKernelSpec<A> {
    * are those `bind` uses.
    */
   graph(inputs: readonly TensorInfo[], attrs: A): { key: string; graph: OnnxGraph };
+  /**
+   * When given and true for a call, the engine's own kernel of the same name computes it (cases
+   * the graph does not cover); such kernels need the engine's kernel.
+   */
+  delegate?(inputs: readonly TensorInfo[], attrs: A): boolean;
   /** Validates input values before the run (throwing a `TensorError`), where the graph would not. */
   check?(inputs: readonly HostArray[], attrs: A): void;
   /** Graph inputs and outputs by name, each a tensor and the dims to present it with. */
@@ -49,7 +54,8 @@ export interface OrtKernelFactory {
     backendName: string,
     ort: OnnxRuntime,
     threads: number,
-  ): { kernelName: string; backendName: string; kernelFunc: KernelFunc };
+    engine: KernelConfig | undefined,
+  ): KernelConfig;
 }
 
 const ORT_TYPES: Readonly<Record<string, string>> = {
@@ -62,7 +68,7 @@ const ORT_TYPES: Readonly<Record<string, string>> = {
 export function ortKernel<A>(spec: OrtKernelSpec<A>): OrtKernelFactory {
   return {
     kernelName: spec.kernelName,
-    create(backendName, ort, threads) {
+    create(backendName, ort, threads, engine) {
       const sessions = new Map<string, OrtNativeSession>();
       const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
         const infos = spec.inputs.map((name) => inputs[name] as TensorInfo);
@@ -100,7 +106,21 @@ export function ortKernel<A>(spec: OrtKernelSpec<A>): OrtKernelFactory {
         );
         return outputs.length === 1 ? outputs[0]! : outputs;
       };
-      return { kernelName: spec.kernelName, backendName, kernelFunc };
+      const delegate = spec.delegate;
+      if (delegate === undefined) return { kernelName: spec.kernelName, backendName, kernelFunc };
+      if (engine === undefined) {
+        throw new Error(`${spec.kernelName} needs the engine's own ${backendName} kernel`);
+      }
+      return {
+        kernelName: spec.kernelName,
+        backendName,
+        kernelFunc: (args) => {
+          const infos = spec.inputs.map((name) => args.inputs[name] as TensorInfo);
+          return delegate(infos, args.attrs as unknown as A)
+            ? engine.kernelFunc(args)
+            : kernelFunc(args);
+        },
+      };
     },
   };
 }

@@ -1,11 +1,11 @@
 /**
- * Sum over contiguous axes (the kernel's column-sum path) and over every other axis pattern (the
- * engine's kernel), on cpu and wasm, against the float64 reference.
+ * Sum over contiguous axes (the kernels' column-sum path: ONNX Runtime, JavaScript) and over every
+ * other axis pattern (the engine's kernel), on cpu and wasm, against the float64 reference.
  */
 import { Random } from '@llmkit/numeric';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { initCompute } from '../compute.js';
+import { HOST_MODES, useMode } from '../../test/fusedTestKit.js';
 import { leakCheck, scope } from '../memory.js';
 import * as ops from '../ops.js';
 import { sumBlocks, sumReference } from './sum.js';
@@ -47,7 +47,7 @@ function expectSum(
   }
 }
 
-describe.each(['cpu', 'wasm'] as const)('Sum on %s', (backend) => {
+describe.each(HOST_MODES)('Sum on %s, %s kernels', (backend, mode) => {
   it.each([
     { shape: [64, 5], axis: 0, keepDims: false, name: 'column sums (bias gradient)' },
     { shape: [4, 6, 5], axis: [0, 1], keepDims: true, name: 'two leading axes, dims kept' },
@@ -57,12 +57,12 @@ describe.each(['cpu', 'wasm'] as const)('Sum on %s', (backend) => {
     { shape: [2, 3, 4], axis: [0, 2], keepDims: false, name: 'non-contiguous axes (engine)' },
     { shape: [2, 3, 4], axis: undefined, keepDims: false, name: 'every axis (engine)' },
   ])('$name', async ({ shape, axis, keepDims }) => {
-    await initCompute({ backend, threads: 1 });
+    await useMode(backend, mode);
     expectSum(shape, axis, keepDims, shape.length * 7 + shape[0]!);
   });
 
   it('int32 sums stay exact (engine)', async () => {
-    await initCompute({ backend, threads: 1 });
+    await useMode(backend, mode);
     const out = scope(() =>
       ops
         .sum(
@@ -82,7 +82,7 @@ describe.each(['cpu', 'wasm'] as const)('Sum on %s', (backend) => {
   });
 
   it('agrees with the reference for any contiguous block of axes (property)', async () => {
-    await initCompute({ backend, threads: 1 });
+    await useMode(backend, mode);
     const shape = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 });
     fc.assert(
       fc.property(
