@@ -10,7 +10,7 @@
  */
 import { Random } from '@llmkit/numeric';
 import {
-  causalSoftmax,
+  causalAttention,
   gelu,
   layerNorm,
   type NamedVariables,
@@ -93,8 +93,8 @@ export function createGpt(config: GptConfig, seed: number, prefix: string): Gpt 
         Tensor,
         Tensor,
       ];
-      const att = causalSoftmax(ops.matMul(q, k, false, true), 1 / Math.sqrt(hs)); // (B, nh, T, T)
-      const y = ops.reshape(ops.transpose(ops.matMul(att, v), [0, 2, 1, 3]), [B * Tn, C]);
+      const att = causalAttention(q, k, v); // (B, nh, T, hs); on cpu/wasm: matMul, causalSoftmax, matMul
+      const y = ops.reshape(ops.transpose(att, [0, 2, 1, 3]), [B * Tn, C]);
       x = ops.add(x, linear(y, `h${l}.attn.c_proj`));
       const h2 = layerNorm(x, p(`h${l}.ln_2.weight`), p(`h${l}.ln_2.bias`));
       x = ops.add(x, linear(gelu(linear(h2, `h${l}.mlp.c_fc`)), `h${l}.mlp.c_proj`));

@@ -5,6 +5,7 @@ export { countMatmulFlops, matmulFlops, measurePeakFlops, mfu } from './accounti
 
 export type { AdamWHyperparameters, AdamWOptions } from './adamW.js';
 export { AdamW, adamWStepReference } from './adamW.js';
+export { causalAttention } from './causalAttention.js';
 export { causalSoftmax } from './causalSoftmax.js';
 export type { ClipGradNormOptions, ClipGradNormResult } from './clipGradNorm.js';
 export { clipGradNorm } from './clipGradNorm.js';

@@ -122,3 +122,16 @@ export function finiteDifferences(
     return (value(plus) - value(minus)) / (plus[which]![i]! - minus[which]![i]!);
   });
 }
+
+/**
+ * Why WebGPU cannot run here ('' when it can): tests that need an adapter skip with this
+ * message, and only where none exists (CI installs Mesa's lavapipe so that one does).
+ */
+export async function webGpuUnavailable(): Promise<string> {
+  try {
+    await initCompute({ backend: 'webgpu' });
+    return '';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

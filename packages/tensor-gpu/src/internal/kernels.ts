@@ -12,6 +12,7 @@
 import type { GradConfig, KernelConfig } from '@tensorflow/tfjs-core';
 import { adamWKernel } from '../kernels/adamW.js';
 import { batchMatMulKernel } from '../kernels/batchMatMul.js';
+import { causalAttentionGradient } from '../kernels/causalAttention.js';
 import {
   causalSoftmaxGradient,
   causalSoftmaxGradKernel,
@@ -38,6 +39,7 @@ import {
   softmaxCrossEntropyOrtKernel,
 } from '../kernels/softmaxCrossEntropy.js';
 import { sumKernel, sumOrtKernel } from '../kernels/sum.js';
+import { webGpuAttentionKernels } from '../webgpu/attentionKernels.js';
 import { tf } from './engine.js';
 import { unsortedSegmentSumKernel } from './kernels/unsortedSegmentSum.js';
 import { loadOnnxRuntime } from './onnxruntime.js';
@@ -93,6 +95,7 @@ const FAST_ORT: readonly OrtKernelFactory[] = [
 /** Engine kernels replaced by plain configs, per backend ('fast' mode only). */
 const FAST_CONFIGS: Readonly<Record<string, readonly KernelConfig[]>> = {
   wasm: [identityWasmKernel, sliceWasmKernel, splitVWasmKernel],
+  webgpu: webGpuAttentionKernels,
 };
 
 const HOST_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm']);
@@ -104,6 +107,7 @@ const GRADIENTS: readonly GradConfig[] = [
   rmsNormGradient,
   causalSoftmaxGradient,
   softmaxCrossEntropyGradient,
+  causalAttentionGradient,
 ];
 
 /** The engine's kernel for each `backend/kernelName` llmkit replaces, captured before replacing. */
@@ -138,7 +142,6 @@ function hostEntries(backendName: string, options: KernelOptions): [KernelConfig
   const configs = FAST_HOST.map((f) =>
     f.create(backendName, engineKernel(backendName, f.kernelName)),
   );
-  configs.push(...(FAST_CONFIGS[backendName] ?? []));
   configs.push(
     batchMatMulKernel(backendName, { engine, transpose, reshape, ort, threads: options.threads }),
   );
@@ -183,6 +186,9 @@ export function registerLlmkitKernels(backendName: string, options: KernelOption
     }
   }
   let report: KernelReport = { features: [], notes: [] };
+  if (options.mode === 'fast') {
+    for (const config of FAST_CONFIGS[backendName] ?? []) wanted.set(config.kernelName, config);
+  }
   if (options.mode === 'fast' && HOST_BACKENDS.has(backendName)) {
     const [configs, hostReport] = hostEntries(backendName, options);
     for (const config of configs) wanted.set(config.kernelName, config);
@@ -216,6 +222,7 @@ export function llmkitKernelNames(): Readonly<Record<string, readonly string[]>>
       ...FAST_ORT.map((f) => f.kernelName),
     ];
   }
+  names.webgpu = (FAST_CONFIGS.webgpu ?? []).map((c) => c.kernelName);
   return names;
 }
 
