@@ -114,6 +114,8 @@ const GRADIENTS: readonly GradConfig[] = [
 const engineKernels = new Map<string, KernelConfig | undefined>();
 /** Kernel names llmkit has installed, per backend. */
 const installed = new Map<string, Set<string>>();
+/** The JavaScript host kernels now installed, by `backend/kernelName`. */
+const javascript = new Set<string>();
 let gradientsRegistered = false;
 
 function engineKernel(backendName: string, kernelName: string): KernelConfig | undefined {
@@ -128,6 +130,9 @@ function install(backendName: string, kernelName: string, config: KernelConfig |
   }
   if (config !== undefined) tf.registerKernel(config);
 }
+
+/** Kernel configs that run in ONNX Runtime. */
+const ortConfigs = new WeakSet<KernelConfig>();
 
 /** The host backends' 'fast' kernels, with the reason ONNX Runtime is or is not used. */
 function hostEntries(backendName: string, options: KernelOptions): [KernelConfig[], KernelReport] {
@@ -157,11 +162,16 @@ function hostEntries(backendName: string, options: KernelOptions): [KernelConfig
       },
     ];
   }
-  configs.push(
-    ...FAST_ORT.map((f) =>
-      f.create(backendName, ort, options.threads, engineKernel(backendName, f.kernelName)),
-    ),
-  );
+  for (const factory of FAST_ORT) {
+    const config = factory.create(
+      backendName,
+      ort,
+      options.threads,
+      engineKernel(backendName, factory.kernelName),
+    );
+    ortConfigs.add(config);
+    configs.push(config);
+  }
   return [
     configs,
     {
@@ -207,6 +217,14 @@ export function registerLlmkitKernels(backendName: string, options: KernelOption
     install(backendName, kernelName, config);
   }
   installed.set(backendName, new Set(wanted.keys()));
+  const hostConfigs = new Set(FAST_HOST.map((f) => f.kernelName));
+  for (const [kernelName, config] of wanted) {
+    const k = `${backendName}/${kernelName}`;
+    // An ONNX Runtime kernel of the same name replaces the JavaScript one in `wanted`.
+    const isJavaScript = hostConfigs.has(kernelName) && !ortConfigs.has(config);
+    if (isJavaScript) javascript.add(k);
+    else javascript.delete(k);
+  }
   return report;
 }
 
@@ -224,6 +242,19 @@ export function llmkitKernelNames(): Readonly<Record<string, readonly string[]>>
   }
   names.webgpu = (FAST_CONFIGS.webgpu ?? []).map((c) => c.kernelName);
   return names;
+}
+
+/**
+ * True when the kernel registered for the current backend is one of llmkit's JavaScript host
+ * kernels (not ONNX Runtime's, not the engine's).
+ */
+export function isJavaScriptKernel(kernelName: string): boolean {
+  return javascript.has(`${tf.getBackend()}/${kernelName}`);
+}
+
+/** True while the engine records operations for a gradient (inside `ops.grads` and friends). */
+export function recordingGradients(): boolean {
+  return (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
 }
 
 /** True when a kernel is registered for the current backend. */
