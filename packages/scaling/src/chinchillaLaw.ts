@@ -49,7 +49,7 @@ export const chinchillaBesiroglu2024: ChinchillaLaw = Object.freeze({
   beta: 0.3658,
 });
 
-/** Validates a law given by a caller. */
+/** Validates a law given by a caller. @internal */
 export function checkLaw(fn: string, law: ChinchillaLaw): ChinchillaLaw {
   if (typeof law !== 'object' || law === null) {
     throw new ScalingError({
@@ -69,7 +69,7 @@ export function checkLaw(fn: string, law: ChinchillaLaw): ChinchillaLaw {
   };
 }
 
-/** L(N, D) without checks, for loops inside the package. */
+/** L(N, D) without checks, for loops inside the package. @internal */
 export function lossAt(law: ChinchillaLaw, params: number, tokens: number): number {
   return law.E + law.A * params ** -law.alpha + law.B * tokens ** -law.beta;
 }

@@ -44,7 +44,7 @@ export interface ComputeOptimal {
 /** A law, optionally with the range of the data it was fitted on. @public */
 export type LawWithRange = ChinchillaLaw & { readonly range?: FitRange };
 
-/** G, a, b and the optimal-loss constants of a law. */
+/** G, a, b and the optimal-loss constants of a law. @internal */
 export function allocationConstants(law: ChinchillaLaw): {
   G: number;
   a: number;
@@ -125,7 +125,7 @@ export function flopsForLoss(law: LawWithRange, targetLoss: number): ComputeOpti
 }
 
 /** Adds extrapolation factors and warnings when the law knows its data's range. */
-export function withRange(
+function withRange(
   range: FitRange | undefined,
   run: Omit<ComputeOptimal, 'warnings' | 'extrapolation'>,
 ): ComputeOptimal {

@@ -13,9 +13,9 @@ import {
 } from '@llmkit/numeric';
 import { ScalingError } from './errors.js';
 import { type Interval, intervalOf } from './fitRange.js';
-import type { ParameterInterval } from './fitScalingLaw.js';
 import { check } from './internal/check.js';
 import { type LogXY, powerLawObjective } from './internal/powerLawObjective.js';
+import { intervalAt, isConverged, type ParameterInterval } from './parameterInterval.js';
 
 /** One measurement: the loss at x (parameters, tokens, FLOPs, steps…). @public */
 export interface PowerLawPoint {
@@ -69,12 +69,6 @@ export interface PowerLawFit extends PowerLaw {
     readonly alphaReplicates: Float64Array;
   };
 }
-
-const CONVERGED: ReadonlySet<LbfgsStopReason> = new Set([
-  'gradientTolerance',
-  'functionTolerance',
-  'stepTolerance',
-]);
 
 /**
  * Fits L(x) = E + A·x^−α by Huber loss on log residuals.
@@ -190,15 +184,10 @@ export function fitPowerLaw(
         ...(options.confidence === undefined ? {} : { confidence: options.confidence }),
       },
     );
-    const entry = (k: number): ParameterInterval => ({
-      lower: result.lower[k] as number,
-      upper: result.upper[k] as number,
-      standardError: result.standardError[k] as number,
-    });
     intervals = {
-      E: entry(0),
-      A: entry(1),
-      alpha: entry(2),
+      E: intervalAt(result, 0),
+      A: intervalAt(result, 1),
+      alpha: intervalAt(result, 2),
       confidence: result.confidence,
       alphaReplicates: Float64Array.from(result.replicates, (r) => r[2] as number),
     };
@@ -209,7 +198,7 @@ export function fitPowerLaw(
     alpha,
     offset,
     objective: best.value * delta,
-    converged: CONVERGED.has(best.reason),
+    converged: isConverged(best.reason),
     reason: best.reason,
     points: points.length,
     range: intervalOf(points.map((p) => p.x)),

@@ -17,7 +17,7 @@ export interface FitRange {
   readonly flops: Interval;
 }
 
-/** The extent of `values`. */
+/** The extent of `values`. @internal */
 export function intervalOf(values: Iterable<number>): Interval {
   let min = Infinity;
   let max = -Infinity;
@@ -28,7 +28,7 @@ export function intervalOf(values: Iterable<number>): Interval {
   return { min, max };
 }
 
-/** How far `value` lies outside `range`, as a factor ≥ 1 (1 when inside). */
+/** How far `value` lies outside `range`, as a factor ≥ 1 (1 when inside). @internal */
 export function extrapolationFactor(value: number, range: Interval): number {
   if (value > range.max) return value / range.max;
   if (value < range.min) return range.min / value;

@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { huber } from '@llmkit/numeric';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEpochFitPoints } from '../test/epochData.js';
+import { scipyReference } from '../test/reference.js';
 import { chinchillaBesiroglu2024, chinchillaHoffmann2022, lossAt } from './chinchillaLaw.js';
-import { type ChinchillaGrid, fitScalingLaw, type ScalingLawFit } from './fitScalingLaw.js';
+import { fitScalingLaw, type ScalingLawFit } from './fitScalingLaw.js';
+import type { ChinchillaGrid } from './hoffmannGrid.js';
 import type { ScalingPoint } from './scalingPoint.js';
 
-const reference = JSON.parse(
-  readFileSync(new URL('../test/fixtures/scipy-reference.json', import.meta.url), 'utf8'),
-);
+const reference = scipyReference;
 const PARAMETERS = ['E', 'A', 'B', 'alpha', 'beta'] as const;
 
 /** Σ huber_δ(log L̂ − log L), the objective Hoffmann et al. state. */

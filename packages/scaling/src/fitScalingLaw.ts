@@ -12,41 +12,20 @@
  */
 import {
   bootstrapVector,
-  gridPoints,
   type LbfgsOptions,
   type LbfgsStopReason,
   minimizeLbfgs,
   minimizeMultiStart,
 } from '@llmkit/numeric';
-import { type ChinchillaLaw, checkLaw } from './chinchillaLaw.js';
+import type { ChinchillaLaw } from './chinchillaLaw.js';
 import { ScalingError } from './errors.js';
 import { type FitRange, intervalOf } from './fitRange.js';
+import { type ChinchillaGrid, startsOf } from './hoffmannGrid.js';
 import { check } from './internal/check.js';
 import { huberObjective, type LogPoints, selectPoints } from './internal/chinchillaObjective.js';
 import { fitConcomitantScale } from './internal/concomitantScale.js';
+import { intervalAt, isConverged, type ParameterInterval } from './parameterInterval.js';
 import { type ScalingPoint, toLogPoints } from './scalingPoint.js';
-
-/** Initial values of θ = (a, b, e, α, β) tried by the grid search, one list per coordinate. @public */
-export interface ChinchillaGrid {
-  readonly a: readonly number[];
-  readonly b: readonly number[];
-  readonly e: readonly number[];
-  readonly alpha: readonly number[];
-  readonly beta: readonly number[];
-}
-
-/**
- * The grid of Hoffmann et al. (2022, appendix D.2), used by Besiroglu et al. (2024):
- * α, β ∈ {0, 0.5, …, 2}, e ∈ {−1, −0.5, …, 1}, a, b ∈ {0, 5, …, 25}: 4,500 starts.
- * @public
- */
-export const hoffmannGrid: ChinchillaGrid = Object.freeze({
-  a: [0, 5, 10, 15, 20, 25],
-  b: [0, 5, 10, 15, 20, 25],
-  e: [-1, -0.5, 0, 0.5, 1],
-  alpha: [0, 0.5, 1, 1.5, 2],
-  beta: [0, 0.5, 1, 1.5, 2],
-});
 
 /** Progress of {@link fitScalingLaw}. @public */
 export interface FitProgress {
@@ -87,13 +66,6 @@ export interface FitScalingLawOptions {
   readonly signal?: AbortSignal;
 }
 
-/** A percentile-bootstrap interval of one parameter. @public */
-export interface ParameterInterval {
-  readonly lower: number;
-  readonly upper: number;
-  readonly standardError: number;
-}
-
 /** Bootstrap intervals of every parameter of a Chinchilla fit. @public */
 export interface ChinchillaIntervals {
   readonly E: ParameterInterval;
@@ -111,7 +83,11 @@ export interface ScalingLawFit extends ChinchillaLaw {
   readonly form: 'chinchilla';
   /** Σ huber_δ(rᵢ) for `'unit'`; Σ huber_δ(rᵢ/s) + n·log s for `'fitted'`. */
   readonly objective: number;
-  /** Whether the final L-BFGS run (and, for `'fitted'`, the scale) converged. */
+  /**
+   * `'unit'`: whether the best start's L-BFGS run stopped on a tolerance. `'fitted'`: whether the
+   * scale and the likelihood stopped changing between alternations; the likelihood has kinks at
+   * its optimum, so `reason` is then often `'lineSearchFailed'`.
+   */
   readonly converged: boolean;
   readonly reason: LbfgsStopReason;
   readonly delta: number;
@@ -170,15 +146,7 @@ export function fitScalingLaw(
     });
   }
   const rounds = check.integer(fn, 'options.bootstrap', options.bootstrap ?? 0, { min: 0 });
-  if (options.start !== undefined && options.grid !== undefined) {
-    throw new ScalingError({
-      code: 'INVALID_ARGUMENT',
-      fn,
-      argument: 'options.start, options.grid',
-      detail: 'give a grid of starts or a single start, not both.',
-    });
-  }
-  const starts = startsOf(fn, options);
+  const starts = startsOf(fn, options.grid, options.start);
   // The objective is Σ huber_δ(rᵢ)/δ ≈ Σ|rᵢ|, of order 1: a gradient of 1e-5 is converged to
   // ~1e-7 in the parameters (checked against scipy's BFGS on Epoch AI's data).
   const lbfgs = {
@@ -228,17 +196,12 @@ export function fitScalingLaw(
           options.onProgress?.({ phase: 'bootstrap', completed, total }),
       },
     );
-    const entry = (k: number): ParameterInterval => ({
-      lower: result.lower[k] as number,
-      upper: result.upper[k] as number,
-      standardError: result.standardError[k] as number,
-    });
     intervals = {
-      E: entry(0),
-      A: entry(1),
-      B: entry(2),
-      alpha: entry(3),
-      beta: entry(4),
+      E: intervalAt(result, 0),
+      A: intervalAt(result, 1),
+      B: intervalAt(result, 2),
+      alpha: intervalAt(result, 3),
+      beta: intervalAt(result, 4),
       confidence: result.confidence,
       rounds,
       seed,
@@ -283,7 +246,7 @@ export function fitScalingLaw(
   } {
     if (reason === 'aborted') aborted();
     if (scaleMode === 'unit') {
-      return { theta, objective, scale: 1, converged: CONVERGED.has(reason), reason };
+      return { theta, objective, scale: 1, converged: isConverged(reason), reason };
     }
     const fit = fitConcomitantScale(logPoints, theta, delta, lbfgs, fn);
     if (fit.result.reason === 'aborted') aborted();
@@ -291,39 +254,11 @@ export function fitScalingLaw(
       theta: fit.result.x,
       objective: fit.objective,
       scale: fit.scale,
-      converged: fit.scaleConverged && CONVERGED.has(fit.result.reason),
+      converged: fit.converged,
       reason: fit.result.reason,
     };
   }
 }
-
-/** θ = (a, b, e, α, β) of every start: the grid's product, or the one given. */
-function startsOf(fn: string, options: FitScalingLawOptions): Float64Array[] {
-  if (options.start !== undefined) {
-    const law = checkLaw(fn, options.start);
-    if (law.E === 0) {
-      throw new ScalingError({
-        code: 'INVALID_ARGUMENT',
-        fn,
-        argument: 'options.start.E',
-        detail: 'expected E > 0: the fit works with log E.',
-      });
-    }
-    return [
-      Float64Array.of(Math.log(law.A), Math.log(law.B), Math.log(law.E), law.alpha, law.beta),
-    ];
-  }
-  const grid = options.grid ?? hoffmannGrid;
-  return gridPoints([grid.alpha, grid.beta, grid.e, grid.a, grid.b]).map(([alpha, beta, e, a, b]) =>
-    Float64Array.of(a as number, b as number, e as number, alpha as number, beta as number),
-  );
-}
-
-const CONVERGED: ReadonlySet<LbfgsStopReason> = new Set([
-  'gradientTolerance',
-  'functionTolerance',
-  'stepTolerance',
-]);
 
 /** (E, A, B, α, β) from θ = (a, b, e, α, β). */
 function lawOf(theta: Float64Array): [number, number, number, number, number] {

@@ -89,7 +89,7 @@ export function accelerator(spec: AcceleratorId | Accelerator): Accelerator {
   return resolveAccelerator('accelerator', spec);
 }
 
-/** {@link accelerator} with the calling function's name in its errors. */
+/** {@link accelerator} with the calling function's name in its errors. @internal */
 export function resolveAccelerator(fn: string, spec: AcceleratorId | Accelerator): Accelerator {
   if (typeof spec === 'string') {
     const found = (hardwareCatalog as Record<string, Accelerator | undefined>)[spec.toLowerCase()];

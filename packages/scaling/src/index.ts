@@ -25,14 +25,12 @@ export type { FitPowerLawOptions, PowerLaw, PowerLawFit, PowerLawPoint } from '.
 export { fitPowerLaw, predictPowerLaw } from './fitPowerLaw.js';
 export type { FitRange, Interval } from './fitRange.js';
 export type {
-  ChinchillaGrid,
   ChinchillaIntervals,
   FitProgress,
   FitScalingLawOptions,
-  ParameterInterval,
   ScalingLawFit,
 } from './fitScalingLaw.js';
-export { fitScalingLaw, hoffmannGrid } from './fitScalingLaw.js';
+export { fitScalingLaw } from './fitScalingLaw.js';
 export type {
   MfuInput,
   ParamsAndTokens,
@@ -42,10 +40,13 @@ export type {
 export { inferenceFlops, mfu, trainingFlops, transformerFlops } from './flops.js';
 export type { Accelerator, AcceleratorId, Precision } from './hardware.js';
 export { accelerator, hardwareCatalog } from './hardware.js';
+export type { ChinchillaGrid } from './hoffmannGrid.js';
+export { hoffmannGrid } from './hoffmannGrid.js';
 export type { IsoFlopAnalysis, IsoFlopOptions, IsoFlopSlice } from './isoFlopAnalysis.js';
 export { isoFlopAnalysis } from './isoFlopAnalysis.js';
 export type { KvCacheOptions } from './kvCache.js';
 export { kvCacheBytes } from './kvCache.js';
+export type { ParameterInterval } from './parameterInterval.js';
 export type {
   ParallelismLayout,
   ParallelismPlan,

@@ -3,13 +3,14 @@
  * model's training state and activations in each GPU's memory, following Narayanan et al.
  * (2021), "Efficient Large-Scale Language Model Training on GPU Clusters Using Megatron-LM",
  * §3.3: tensor parallelism up to the GPUs of one server, then pipeline parallelism, data
- * parallelism for the rest. Among the layouts that fit, the smallest model-parallel size t·p
- * wins (least communication), then the larger t, then the smaller pipeline bubble.
+ * parallelism for the rest. Among the layouts that fit, the smallest pipeline bubble wins, then
+ * the smallest model-parallel size t·p (least communication), then the larger t. With a fixed
+ * global batch B on G GPUs, m = B·t·p/G, so a larger t also shrinks the bubble.
  *
- * Per GPU of the first pipeline stage (the fullest): its share of the weights
- * (non-embedding/(t·p) + embedding/t) with gradients and AdamW state sharded by ZeRO over d
+ * Per GPU of the fullest pipeline stage (⌈L/p⌉ layers, plus the embedding): its share of the
+ * weights with gradients and AdamW state sharded by ZeRO over d
  * (`trainingMemory`), plus the activations of min(p, m) micro-batches in flight under the 1F1B
- * schedule, each of L/p layers (`activationMemory`; Korthikanti et al. 2022, §4.2.3). The
+ * schedule, each of ⌈L/p⌉ layers (`activationMemory`; Korthikanti et al. 2022, §4.2.3). The
  * bubble of the 1F1B schedule is (p − 1)/(m + p − 1) of the step time for m micro-batches
  * (Narayanan et al. 2021, §2.2.1).
  */
@@ -108,11 +109,14 @@ export function planParallelism(input: PlanParallelismInput): ParallelismPlan {
   for (const t of divisors(gpus)) {
     if (t > maxTp || s.heads % t !== 0) continue;
     for (const p of divisors(gpus / t)) {
-      if (p > s.layers || s.layers % p !== 0) continue;
+      if (p > s.layers) continue;
       const d = gpus / (t * p);
       if (globalBatch % (d * microBatch) !== 0) continue;
       const m = globalBatch / (d * microBatch);
-      const stageParams = parameters.nonEmbedding / (t * p) + (s.vocabSize * s.dModel) / t;
+      // The fullest stage has ⌈L/p⌉ layers (uneven stages, as Llama 3 405B's 126 layers on 16).
+      const stageLayers = Math.ceil(s.layers / p);
+      const stageParams =
+        (parameters.nonEmbedding * stageLayers) / (s.layers * t) + (s.vocabSize * s.dModel) / t;
       const states = trainingMemory({ params: stageParams, zeroStage, dataParallel: d });
       const perLayer = activationMemory(input.shape, {
         sequenceLength,
@@ -120,7 +124,7 @@ export function planParallelism(input: PlanParallelismInput): ParallelismPlan {
         tensorParallel: t,
         recompute,
       }).perLayer;
-      const activations = perLayer * (s.layers / p) * Math.min(p, m);
+      const activations = perLayer * stageLayers * Math.min(p, m);
       const total = states.total + activations;
       layouts.push({
         tensorParallel: t,
@@ -138,15 +142,15 @@ export function planParallelism(input: PlanParallelismInput): ParallelismPlan {
       code: 'INVALID_ARGUMENT',
       fn,
       argument: 'globalBatch',
-      detail: `no layout of ${gpus} GPUs divides the global batch of ${globalBatch} into micro-batches of ${microBatch} with t | ${s.heads} heads (t ≤ ${maxTp}) and p | ${s.layers} layers; choose a batch divisible by the data-parallel degree.`,
+      detail: `no layout of ${gpus} GPUs divides the global batch of ${globalBatch} into micro-batches of ${microBatch} with t | ${s.heads} heads (t ≤ ${maxTp}) and p ≤ ${s.layers} layers; choose a batch divisible by the data-parallel degree.`,
     });
   }
   layouts.sort(
     (x, y) =>
       Number(y.fits) - Number(x.fits) ||
+      x.bubbleFraction - y.bubbleFraction ||
       x.tensorParallel * x.pipelineParallel - y.tensorParallel * y.pipelineParallel ||
-      y.tensorParallel - x.tensorParallel ||
-      x.bubbleFraction - y.bubbleFraction,
+      y.tensorParallel - x.tensorParallel,
   );
   const best = layouts[0]?.fits ? layouts[0] : undefined;
   if (best !== undefined) return { best, layouts };

@@ -19,6 +19,7 @@ export interface ScalingPoint {
 /**
  * Validates points and takes their logarithms. Needs at least `minimum` points (one more than
  * the parameters fitted, named by `what`) and two distinct values of N and of D.
+ * @internal
  */
 export function toLogPoints(
   fn: string,

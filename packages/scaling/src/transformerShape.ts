@@ -29,7 +29,7 @@ export interface TransformerShape {
   readonly tiedEmbeddings?: boolean;
 }
 
-/** A shape with every default filled in, validated. */
+/** A shape with every default filled in, validated. @internal */
 export interface ResolvedShape {
   readonly layers: number;
   readonly dModel: number;
@@ -56,7 +56,7 @@ export interface TransformerParameters {
   readonly total: number;
 }
 
-/** Validates a shape and fills in its defaults. */
+/** Validates a shape and fills in its defaults. @internal */
 export function resolveShape(fn: string, shape: TransformerShape): ResolvedShape {
   if (typeof shape !== 'object' || shape === null) {
     throw new ScalingError({
@@ -102,7 +102,7 @@ export function resolveShape(fn: string, shape: TransformerShape): ResolvedShape
   };
 }
 
-/** Parameters of a resolved shape. */
+/** Parameters of a resolved shape. @internal */
 export function countParameters(s: ResolvedShape): TransformerParameters {
   const attentionPerLayer =
     s.dModel * s.heads * s.headDim + // W_Q

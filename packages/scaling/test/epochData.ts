@@ -16,18 +16,18 @@ export const epochCsv: URL = new URL(
   root,
 );
 
-/** All 245 points, with D = C/(6N). */
-export function loadEpochPoints(): ScalingPoint[] {
-  if (!existsSync(epochCsv)) {
+/** All 245 points, with D = C/(6N). `file` is for testing the missing-file message. */
+export function loadEpochPoints(file: URL = epochCsv): ScalingPoint[] {
+  if (!existsSync(file)) {
     throw new Error(
-      `Epoch AI's Chinchilla data is missing: expected ${epochCsv.pathname} (../shared/data/epoch_chinchilla_svg_extracted_data.csv from the repository root). Put the file from github.com/epoch-research/analyzing-chinchilla (data/svg_extracted_data.csv) there.`,
+      `Epoch AI's Chinchilla data is missing: expected ${file.pathname} (../shared/data/epoch_chinchilla_svg_extracted_data.csv from the repository root). Put the file from github.com/epoch-research/analyzing-chinchilla (data/svg_extracted_data.csv) there.`,
     );
   }
-  const [header, ...lines] = readFileSync(epochCsv, 'utf8').trim().split(/\r?\n/);
+  const [header, ...lines] = readFileSync(file, 'utf8').trim().split(/\r?\n/);
   const columns = (header ?? '').split(',');
   const at = (name: string): number => {
     const index = columns.indexOf(name);
-    if (index < 0) throw new Error(`${epochCsv.pathname}: no column ${JSON.stringify(name)}.`);
+    if (index < 0) throw new Error(`${file.pathname}: no column ${JSON.stringify(name)}.`);
     return index;
   };
   const [n, c, l] = [at('Model Size'), at('Training FLOP'), at('loss')];

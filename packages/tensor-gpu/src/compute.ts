@@ -133,6 +133,7 @@ async function start(choice: BackendChoice, options: InitComputeOptions): Promis
     threads: options.threads,
     wasmPath: options.wasmPath,
     kernels: options.kernels ?? 'fast',
+    hardwareOnly: choice === 'auto',
   };
   const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
   const fallbacks: BackendFallback[] = [];

@@ -48,6 +48,10 @@ export type {
   StepOptions,
 } from './optimizer.js';
 export { NO_DECAY_BIASES_AND_NORMS, NO_DECAY_WITH_EMBEDDINGS } from './optimizer.js';
+export type { EncodedOptimizerState } from './optimizerState.js';
+export { decodeOptimizerState, encodeOptimizerState } from './optimizerState.js';
+export type { ParameterGrads } from './parameterGrads.js';
+export { parameterGrads } from './parameterGrads.js';
 export { rmsNorm } from './rmsNorm.js';
 export type { SafetensorsContents, SafetensorsWriteOptions } from './safetensors.js';
 export { readSafetensors, writeSafetensors } from './safetensors.js';

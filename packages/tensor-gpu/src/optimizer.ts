@@ -193,9 +193,11 @@ export abstract class OptimizerBase implements Optimizer {
         ? check.nonNegative(fn, `schedule(${this.count})`, this.schedule(this.count))
         : check.nonNegative(fn, 'options.learningRate', options.learningRate);
     const work = this.validate(fn, gradients);
-    scope(() => {
-      for (const [name, parameter, gradient] of work) {
-        const step = (this.steps.get(name) ?? 0) + 1;
+    for (const [name, parameter, gradient] of work) {
+      const step = (this.steps.get(name) ?? 0) + 1;
+      // One scope per parameter: its intermediates are freed before the next parameter's are
+      // made, so peak memory is one parameter's worth and freed buffers are reused while hot.
+      scope(() => {
         this.update({
           parameter,
           gradient,
@@ -204,9 +206,9 @@ export abstract class OptimizerBase implements Optimizer {
           learningRate,
           weightDecay: this.decayed.has(name) ? this.weightDecay : 0,
         });
-        this.steps.set(name, step);
-      }
-    });
+      });
+      this.steps.set(name, step);
+    }
     this.count++;
     return learningRate;
   }

@@ -4,7 +4,7 @@
  * Besiroglu et al. (2024, arXiv:2404.10102) report this estimate in their Table 1 (their
  * notebook's `objective` with σ = log s). Its optimum in θ for a given s is the Huber fit with
  * threshold δ·s, since s²·huber_δ(r/s) = huber_{δs}(r); its optimum in s for a given θ solves
- * n·s = Σ ψ_δ(rᵢ/s)·rᵢ (ψ = huber′), a contraction for δ < 1.
+ * n·s = Σ ψ_δ(rᵢ/s)·rᵢ (ψ = huber′), which has a single root.
  *
  * With δ = 1e-3, s comes out near δ·mean|r| ≈ 5e-6 and the threshold δ·s near 5e-9: the fit is
  * a least-absolute-deviation fit in all but name, and its objective has kinks that stall
@@ -28,8 +28,12 @@ export interface ConcomitantFit {
   readonly scale: number;
   /** Σ huber_δ(rᵢ/s) + n·log s at the optimum. */
   readonly objective: number;
-  /** Whether s stopped changing (relative 1e-10) within the alternation limit. */
-  readonly scaleConverged: boolean;
+  /**
+   * Whether s and the likelihood stopped changing (relative 1e-10) between alternations. The
+   * gradient is no test here: at the optimum the likelihood has kinks (a least-absolute-
+   * deviation fit), where L-BFGS typically ends with a failed line search.
+   */
+  readonly converged: boolean;
   readonly iterations: number;
   readonly evaluations: number;
 }
@@ -51,15 +55,25 @@ export function huberScale(residuals: Float64Array, delta: number, fn: string): 
         "every residual is zero, so a fitted scale is undefined; use scale: 'unit' for exact data.",
     });
   }
-  let s = delta * meanAbs; // exact when every |rᵢ|/s > δ
-  for (let k = 0; k < 1000; k++) {
+  // h(s) = Σ ψ(rᵢ/s)·rᵢ/s − n falls from +∞ to −n as s grows (ψ(x)·x = x² or δ|x| increases
+  // with |x|), so its root is unique: bracket it by doubling from δ·mean|r| (the root when
+  // every |rᵢ|/s > δ), then bisect in log s.
+  const excess = (s: number): number => {
     let sum = 0;
-    for (const r of residuals) sum += huberGradient(r / s, delta) * r;
-    const next = sum / n;
-    if (Math.abs(next - s) <= 1e-15 * s) return next;
-    s = next;
+    for (const r of residuals) sum += (huberGradient(r / s, delta) * r) / s;
+    return sum - n;
+  };
+  let low = delta * meanAbs;
+  let high = low;
+  while (excess(low) < 0) low /= 2;
+  while (excess(high) > 0) high *= 2;
+  while (high - low > 1e-15 * high) {
+    const middle = Math.sqrt(low * high);
+    if (middle <= low || middle >= high) break;
+    if (excess(middle) > 0) low = middle;
+    else high = middle;
   }
-  return s;
+  return (low + high) / 2;
 }
 
 /** Alternates θ and s from θ₀ (a unit-scale optimum is a good start). */
@@ -76,11 +90,16 @@ export function fitConcomitantScale(
   let result: LbfgsResult | undefined;
   let iterations = 0;
   let evaluations = 0;
-  let scaleConverged = false;
-  for (let round = 0; round < MAX_ALTERNATIONS && !scaleConverged; round++) {
+  let converged = false;
+  let previous = Number.NaN;
+  for (let round = 0; round < MAX_ALTERNATIONS && !converged; round++) {
     const next = huberScale(logResiduals(data, theta), delta, fn);
-    scaleConverged = Math.abs(next - scale) <= 1e-10 * next;
+    const likelihood = negativeLogLikelihood(next);
+    converged =
+      Math.abs(next - scale) <= 1e-10 * next &&
+      Math.abs(likelihood - previous) <= 1e-10 * Math.max(1, Math.abs(likelihood));
     scale = next;
+    previous = likelihood;
     const target = delta * scale;
     do {
       threshold =
@@ -94,14 +113,18 @@ export function fitConcomitantScale(
   }
   return finish();
 
+  function negativeLogLikelihood(s: number): number {
+    let value = data.logL.length * Math.log(s);
+    for (const r of logResiduals(data, theta)) value += huber(r / s, delta);
+    return value;
+  }
+
   function finish(): ConcomitantFit {
-    let objective = data.logL.length * Math.log(scale);
-    for (const r of logResiduals(data, theta)) objective += huber(r / scale, delta);
     return {
       result: result as LbfgsResult,
       scale,
-      objective,
-      scaleConverged,
+      objective: negativeLogLikelihood(scale),
+      converged,
       iterations,
       evaluations,
     };

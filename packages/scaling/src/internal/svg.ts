@@ -65,32 +65,42 @@ export function projection(frame: Frame): Projection {
   };
 }
 
-/** Tick positions: powers of ten (and 2×, 5× when few decades) on log axes, 1-2-5 steps on linear. */
-export function ticks(axis: Axis): number[] {
-  const out: number[] = [];
-  if (axis.log) {
+/** Tick positions and how to label them. */
+interface Ticks {
+  readonly values: number[];
+  /** Label as powers of ten (log axes spanning a decade or more). */
+  readonly powers: boolean;
+}
+
+/**
+ * Powers of ten (with 2× and 5× over few decades) on log axes spanning a decade or more;
+ * 1-2-5 steps otherwise, including log axes narrower than a decade (losses from 2 to 4).
+ */
+export function ticks(axis: Axis): Ticks {
+  const values: number[] = [];
+  if (axis.log && axis.max / axis.min >= 10) {
     const lo = Math.floor(Math.log10(axis.min));
     const hi = Math.ceil(Math.log10(axis.max));
     const mantissas = hi - lo <= 2 ? [1, 2, 5] : [1];
     for (let k = lo; k <= hi; k++) {
       for (const m of mantissas) {
         const v = m * 10 ** k;
-        if (v >= axis.min * (1 - 1e-9) && v <= axis.max * (1 + 1e-9)) out.push(v);
+        if (v >= axis.min * (1 - 1e-9) && v <= axis.max * (1 + 1e-9)) values.push(v);
       }
     }
-    return out;
+    return { values, powers: true };
   }
   const raw = (axis.max - axis.min) / 6;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = ([1, 2, 5, 10].find((m) => m * magnitude >= raw) ?? 10) * magnitude;
   for (let v = Math.ceil(axis.min / step) * step; v <= axis.max + step * 1e-9; v += step) {
-    out.push(Number(v.toPrecision(12)));
+    values.push(Number(v.toPrecision(12)));
   }
-  return out;
+  return { values, powers: false };
 }
 
-function tickLabel(value: number, log: boolean): string {
-  if (log) {
+function tickLabel(value: number, powers: boolean): string {
+  if (powers) {
     const exponent = Math.floor(Math.log10(value) + 1e-9);
     const mantissa = Math.round(value / 10 ** exponent);
     const power = `10<tspan dy="-6" font-size="9">${exponent}</tspan>`;
@@ -109,18 +119,20 @@ export function axes(frame: Frame, p: Projection): string[] {
     `<rect x="0" y="0" width="${frame.width}" height="${frame.height}" fill="#ffffff"/>`,
     `<text x="${(left + right) / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(frame.title)}</text>`,
   ];
-  for (const v of ticks(frame.x)) {
+  const xTicks = ticks(frame.x);
+  for (const v of xTicks.values) {
     const x = p.px(v).toFixed(1);
     out.push(
       `<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" stroke="#e5e5e5"/>`,
-      `<text x="${x}" y="${bottom + 18}" text-anchor="middle" font-size="11">${tickLabel(v, frame.x.log)}</text>`,
+      `<text x="${x}" y="${bottom + 18}" text-anchor="middle" font-size="11">${tickLabel(v, xTicks.powers)}</text>`,
     );
   }
-  for (const v of ticks(frame.y)) {
+  const yTicks = ticks(frame.y);
+  for (const v of yTicks.values) {
     const y = p.py(v).toFixed(1);
     out.push(
       `<line x1="${left}" y1="${y}" x2="${right}" y2="${y}" stroke="#e5e5e5"/>`,
-      `<text x="${left - 8}" y="${Number(y) + 4}" text-anchor="end" font-size="11">${tickLabel(v, frame.y.log)}</text>`,
+      `<text x="${left - 8}" y="${Number(y) + 4}" text-anchor="end" font-size="11">${tickLabel(v, yTicks.powers)}</text>`,
     );
   }
   out.push(

@@ -23,6 +23,8 @@ export interface StartOptions {
   readonly wasmPath: string | undefined;
   /** `'fast'`: llmkit's kernels; `'engine'`: the engine's own wherever it has one. */
   readonly kernels: 'fast' | 'engine';
+  /** Refuse software WebGPU adapters (`'auto'` does: the CPU backends outrun them). */
+  readonly hardwareOnly: boolean;
 }
 
 async function activate(name: BackendName, options: StartOptions): Promise<KernelReport> {
@@ -66,7 +68,12 @@ async function startWasm(options: StartOptions): Promise<StartedBackend> {
   } else if (requested >= 1) {
     wasm.setThreadsCount(requested);
   }
+  // Emscripten's runtime installs process handlers that rethrow every uncaught exception and
+  // unhandled rejection from inside its minified source (printing all of it); remove them so
+  // errors in the caller's program look as they would without the backend.
+  const before = processListeners();
   const kernels = await activate('wasm', options);
+  removeAddedListeners(before);
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threads = wasm.getThreadsCount();
   const features = [
@@ -78,9 +85,52 @@ async function startWasm(options: StartOptions): Promise<StartedBackend> {
   return { device: `${cpuModel()} (WebAssembly, XNNPACK)`, threads, features, notes };
 }
 
+type ListenerEvent = 'uncaughtException' | 'unhandledRejection';
+type Listeners = Record<ListenerEvent, readonly ((...args: unknown[]) => void)[]>;
+interface HostProcessEvents {
+  listeners(event: ListenerEvent): ((...args: unknown[]) => void)[];
+  removeListener(event: ListenerEvent, listener: (...args: unknown[]) => void): void;
+}
+const events = (globalThis as { process?: Partial<HostProcessEvents> }).process;
+
+function processListeners(): Listeners | undefined {
+  if (typeof events?.listeners !== 'function') return undefined;
+  return {
+    uncaughtException: events.listeners('uncaughtException'),
+    unhandledRejection: events.listeners('unhandledRejection'),
+  };
+}
+
+function removeAddedListeners(before: Listeners | undefined): void {
+  if (before === undefined || typeof events?.removeListener !== 'function') return;
+  for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+    for (const listener of events.listeners!(event)) {
+      if (!before[event].includes(listener)) events.removeListener(event, listener);
+    }
+  }
+}
+
 interface GpuAdapterLike {
   readonly features: ReadonlySet<string>;
-  readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+  readonly info?: {
+    vendor?: string;
+    architecture?: string;
+    device?: string;
+    description?: string;
+    isFallbackAdapter?: boolean;
+  };
+}
+
+/**
+ * A CPU-emulated adapter (Mesa's lavapipe/llvmpipe, SwiftShader, WARP): exact enough to test WGSL,
+ * but ~100× slower at matrix products than the wasm backend with onnxruntime (bench/gpu.ts).
+ */
+function isSoftwareAdapter(adapter: GpuAdapterLike): boolean {
+  const info = adapter.info ?? {};
+  const text = [info.vendor, info.architecture, info.device, info.description].join(' ');
+  return (
+    info.isFallbackAdapter === true || /llvmpipe|lavapipe|swiftshader|\bwarp\b|software/i.test(text)
+  );
 }
 interface GpuLike {
   requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
@@ -113,6 +163,11 @@ async function startWebGpu(options: StartOptions): Promise<StartedBackend> {
   const gpu = await webGpu();
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (adapter === null) throw new Error('no WebGPU adapter is available on this machine');
+  if (options.hardwareOnly && isSoftwareAdapter(adapter)) {
+    throw new Error(
+      "the only WebGPU adapter is a software one (CPU-emulated), slower than the CPU backends; ask for backend: 'webgpu' to use it anyway",
+    );
+  }
   try {
     await import('@tensorflow/tfjs-backend-webgpu');
   } catch (error) {
