@@ -10,6 +10,7 @@
  */
 import { check, checkBeta } from './internal/check.js';
 import { tf } from './internal/engine.js';
+import { fusedAdamWUpdate } from './kernels/adamW.js';
 import { OptimizerBase, type OptimizerOptions, type UpdateContext } from './optimizer.js';
 import type { NamedVariables } from './tensor.js';
 
@@ -66,6 +67,8 @@ export class AdamW extends OptimizerBase {
   }: UpdateContext): void {
     const { m, v } = slots as { m: typeof parameter; v: typeof parameter };
     const { beta1, beta2, epsilon } = this;
+    const hp = { learningRate, beta1, beta2, epsilon, weightDecay, step };
+    if (fusedAdamWUpdate(parameter, gradient, m, v, hp)) return;
     const decayed =
       weightDecay === 0 ? parameter : tf.mul(parameter, 1 - learningRate * weightDecay);
     const mNext = tf.add(tf.mul(m, beta1), tf.mul(gradient, 1 - beta1));

@@ -33,6 +33,13 @@ export interface InitComputeOptions {
    * browsers whose bundler does not place them beside the script. Ignored in Node.
    */
   readonly wasmPath?: string;
+  /**
+   * `'fast'`: llmkit's kernels — matrix products in onnxruntime-node where it is installed (cpu
+   * and wasm backends, on up to `threads` threads) and fused JavaScript kernels; `'engine'`: the
+   * engine's own kernels wherever it has one, e.g. to compare speed or numerics.
+   * @defaultValue `'fast'`
+   */
+  readonly kernels?: 'fast' | 'engine';
 }
 
 /** A faster backend that `'auto'` passed over, and why. @public */
@@ -104,6 +111,14 @@ export function initCompute(options: InitComputeOptions = {}): Promise<ComputeIn
       detail: `unknown backend ${JSON.stringify(choice)}; expected one of ${CHOICES.map((c) => `'${c}'`).join(', ')}.`,
     });
   }
+  if (options.kernels !== undefined && options.kernels !== 'fast' && options.kernels !== 'engine') {
+    throw new TensorError({
+      code: 'INVALID_ARGUMENT',
+      fn: 'initCompute',
+      argument: 'options.kernels',
+      detail: `expected 'fast' or 'engine', received ${JSON.stringify(options.kernels)}.`,
+    });
+  }
   if (options.threads !== undefined) {
     check.integer('initCompute', 'options.threads', options.threads, { min: 1, max: 1024 });
   }
@@ -114,7 +129,12 @@ export function initCompute(options: InitComputeOptions = {}): Promise<ComputeIn
 }
 
 async function start(choice: BackendChoice, options: InitComputeOptions): Promise<ComputeInfo> {
-  const startOptions = { threads: options.threads, wasmPath: options.wasmPath };
+  const startOptions = {
+    threads: options.threads,
+    wasmPath: options.wasmPath,
+    kernels: options.kernels ?? 'fast',
+    hardwareOnly: choice === 'auto',
+  };
   const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
   const fallbacks: BackendFallback[] = [];
   for (const backend of candidates) {

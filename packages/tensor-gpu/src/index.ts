@@ -5,9 +5,10 @@ export { countMatmulFlops, matmulFlops, measurePeakFlops, mfu } from './accounti
 
 export type { AdamWHyperparameters, AdamWOptions } from './adamW.js';
 export { AdamW, adamWStepReference } from './adamW.js';
+export { causalAttention } from './causalAttention.js';
+export { causalSoftmax } from './causalSoftmax.js';
 export type { ClipGradNormOptions, ClipGradNormResult } from './clipGradNorm.js';
 export { clipGradNorm } from './clipGradNorm.js';
-
 export type {
   BackendChoice,
   BackendFallback,
@@ -17,6 +18,7 @@ export type {
 } from './compute.js';
 export { computeInfo, initCompute } from './compute.js';
 export { TensorError } from './errors.js';
+export { gelu } from './gelu.js';
 export { GradientAccumulator } from './gradientAccumulator.js';
 export {
   bfloat16ToFloat32,
@@ -24,6 +26,7 @@ export {
   float32ToBfloat16,
   float32ToFloat16,
 } from './halfPrecision.js';
+export { layerNorm } from './layerNorm.js';
 export type { LionHyperparameters, LionOptions } from './lion.js';
 export { Lion, lionStepReference } from './lion.js';
 export type {
@@ -49,6 +52,7 @@ export type { EncodedOptimizerState } from './optimizerState.js';
 export { decodeOptimizerState, encodeOptimizerState } from './optimizerState.js';
 export type { ParameterGrads } from './parameterGrads.js';
 export { parameterGrads } from './parameterGrads.js';
+export { rmsNorm } from './rmsNorm.js';
 export type { SafetensorsContents, SafetensorsWriteOptions } from './safetensors.js';
 export { readSafetensors, writeSafetensors } from './safetensors.js';
 export type {
@@ -80,6 +84,8 @@ export type {
 export { constantSchedule, warmupCosineSchedule, warmupStableDecaySchedule } from './schedules.js';
 export type { SgdHyperparameters, SgdOptions } from './sgd.js';
 export { Sgd, sgdStepReference } from './sgd.js';
+export type { SoftmaxCrossEntropyOptions } from './softmaxCrossEntropy.js';
+export { softmaxCrossEntropy } from './softmaxCrossEntropy.js';
 export type {
   DType,
   NamedTensors,

@@ -7,6 +7,8 @@ export {
   truncateMessages,
   truncateToTokens,
 } from './chatTokens.js';
+export type { CountWordsOptions, WordCounter } from './countWords.js';
+export { countWords } from './countWords.js';
 export type { FromHuggingFaceOptions } from './huggingFaceFormat.js';
 export type { BpeTokenizerJson } from './llmkitFormat.js';
 export type { PatternName, PreTokenizerOptions } from './preTokenizer.js';
@@ -17,3 +19,6 @@ export { TokenBytes } from './tokenBytes.js';
 export type { EncodeOptions, Tokenizer } from './tokenizer.js';
 export type { TokenizerErrorCode, TokenizerErrorInit } from './tokenizerError.js';
 export { TokenizerError } from './tokenizerError.js';
+export type { TrainBpeOptions } from './trainBpe.js';
+export { trainBpe } from './trainBpe.js';
+export type { CountProgress, TrainProgress } from './trainProgress.js';

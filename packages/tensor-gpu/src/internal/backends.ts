@@ -6,7 +6,7 @@
  */
 import { tf } from './engine.js';
 import { cpuModel, hardwareThreads, isNode } from './host.js';
-import { registerLlmkitKernels } from './kernels.js';
+import { type KernelReport, registerLlmkitKernels } from './kernels.js';
 
 /** The backends llmkit can run on, fastest first. */
 export type BackendName = 'webgpu' | 'wasm' | 'cpu';
@@ -21,9 +21,13 @@ export interface StartedBackend {
 export interface StartOptions {
   readonly threads: number | undefined;
   readonly wasmPath: string | undefined;
+  /** `'fast'`: llmkit's kernels; `'engine'`: the engine's own wherever it has one. */
+  readonly kernels: 'fast' | 'engine';
+  /** Refuse software WebGPU adapters (`'auto'` does: the CPU backends outrun them). */
+  readonly hardwareOnly: boolean;
 }
 
-async function activate(name: BackendName): Promise<void> {
+async function activate(name: BackendName, options: StartOptions): Promise<KernelReport> {
   let success: boolean;
   try {
     success = await tf.setBackend(name);
@@ -31,19 +35,22 @@ async function activate(name: BackendName): Promise<void> {
     throw new Error(`the ${name} backend failed to initialise: ${(error as Error).message}`);
   }
   if (!success) throw new Error(`the ${name} backend failed to initialise`);
-  registerLlmkitKernels(name);
+  return registerLlmkitKernels(name, {
+    mode: options.kernels,
+    threads: options.threads ?? hardwareThreads(),
+  });
 }
 
-async function startCpu(): Promise<StartedBackend> {
+async function startCpu(options: StartOptions): Promise<StartedBackend> {
   await import('@tensorflow/tfjs-backend-cpu');
-  await activate('cpu');
+  const kernels = await activate('cpu', options);
   // The CPU backend prints a "use tfjs-node" banner on its first tensor; a library stays quiet.
   (tf.findBackend('cpu') as { firstUse?: boolean } | null)!.firstUse = false;
   return {
     device: `${cpuModel()} (JavaScript)`,
     threads: 1,
-    features: [],
-    notes: ['the cpu backend runs plain JavaScript on one thread'],
+    features: [...kernels.features],
+    notes: ['the cpu backend runs plain JavaScript on one thread', ...kernels.notes],
   };
 }
 
@@ -65,11 +72,16 @@ async function startWasm(options: StartOptions): Promise<StartedBackend> {
   // unhandled rejection from inside its minified source (printing all of it); remove them so
   // errors in the caller's program look as they would without the backend.
   const before = processListeners();
-  await activate('wasm');
+  const kernels = await activate('wasm', options);
   removeAddedListeners(before);
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threads = wasm.getThreadsCount();
-  const features = [...(simd ? ['simd'] : []), ...(threads > 1 ? ['threads'] : [])];
+  const features = [
+    ...(simd ? ['simd'] : []),
+    ...(threads > 1 ? ['threads'] : []),
+    ...kernels.features,
+  ];
+  notes.push(...kernels.notes);
   return { device: `${cpuModel()} (WebAssembly, XNNPACK)`, threads, features, notes };
 }
 
@@ -100,7 +112,25 @@ function removeAddedListeners(before: Listeners | undefined): void {
 
 interface GpuAdapterLike {
   readonly features: ReadonlySet<string>;
-  readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+  readonly info?: {
+    vendor?: string;
+    architecture?: string;
+    device?: string;
+    description?: string;
+    isFallbackAdapter?: boolean;
+  };
+}
+
+/**
+ * A CPU-emulated adapter (Mesa's lavapipe/llvmpipe, SwiftShader, WARP): exact enough to test WGSL,
+ * but ~100× slower at matrix products than the wasm backend with onnxruntime (bench/gpu.ts).
+ */
+function isSoftwareAdapter(adapter: GpuAdapterLike): boolean {
+  const info = adapter.info ?? {};
+  const text = [info.vendor, info.architecture, info.device, info.description].join(' ');
+  return (
+    info.isFallbackAdapter === true || /llvmpipe|lavapipe|swiftshader|\bwarp\b|software/i.test(text)
+  );
 }
 interface GpuLike {
   requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
@@ -129,10 +159,15 @@ async function webGpu(): Promise<GpuLike> {
   return gpu;
 }
 
-async function startWebGpu(): Promise<StartedBackend> {
+async function startWebGpu(options: StartOptions): Promise<StartedBackend> {
   const gpu = await webGpu();
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (adapter === null) throw new Error('no WebGPU adapter is available on this machine');
+  if (options.hardwareOnly && isSoftwareAdapter(adapter)) {
+    throw new Error(
+      "the only WebGPU adapter is a software one (CPU-emulated), slower than the CPU backends; ask for backend: 'webgpu' to use it anyway",
+    );
+  }
   try {
     await import('@tensorflow/tfjs-backend-webgpu');
   } catch (error) {
@@ -140,7 +175,7 @@ async function startWebGpu(): Promise<StartedBackend> {
       `WebGPU needs the optional package "@tensorflow/tfjs-backend-webgpu": npm install @tensorflow/tfjs-backend-webgpu (${(error as Error).message})`,
     );
   }
-  await activate('webgpu');
+  const kernels = await activate('webgpu', options);
   const info = adapter.info ?? {};
   const name = [info.vendor, info.architecture, info.device, info.description]
     .filter((part) => part !== undefined && part !== '')
@@ -148,8 +183,8 @@ async function startWebGpu(): Promise<StartedBackend> {
   return {
     device: name === '' ? 'WebGPU adapter' : name,
     threads: 1,
-    features: [...adapter.features].sort(),
-    notes: [],
+    features: [...[...adapter.features].sort(), ...kernels.features],
+    notes: [...kernels.notes],
   };
 }
 
@@ -157,10 +192,10 @@ async function startWebGpu(): Promise<StartedBackend> {
 export function startBackend(name: BackendName, options: StartOptions): Promise<StartedBackend> {
   switch (name) {
     case 'webgpu':
-      return startWebGpu();
+      return startWebGpu(options);
     case 'wasm':
       return startWasm(options);
     case 'cpu':
-      return startCpu();
+      return startCpu(options);
   }
 }

@@ -1,0 +1,2 @@
+export type { WorkerCounterOptions } from './createWorkerCounter.js';
+export { createWorkerCounter } from './createWorkerCounter.js';
