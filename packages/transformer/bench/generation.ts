@@ -1,6 +1,7 @@
 /**
  * Decoding, prefill and training speed of the benchmark configs (TINY_GPT: 4 layers, width 128;
- * BABY_GPT: 6 layers, width 384, context 256) on tfjs-wasm, beside PyTorch (Debian's
+ * BABY_GPT: 6 layers, width 384, context 256) on tfjs-wasm and, for decoding and prefill,
+ * through the ONNX export in onnxruntime-node (1 and 2 threads), beside PyTorch (Debian's
  * python3-torch, `bench/torch_reference.py`, the same shapes) with 1 and 2 threads. Rounds
  * alternate between the engines; medians are reported. Also the memory one generated sequence
  * holds (its KV cache at the full context).
@@ -12,12 +13,14 @@ import { existsSync } from 'node:fs';
 import { AdamW, computeInfo, dispose, initCompute, memoryReport } from '@llmkit/tensor-gpu';
 import {
   BABY_GPT,
+  generate,
   TINY_GPT,
   TokenBatches,
   Transformer,
   type TransformerConfig,
   trainStep,
 } from '@llmkit/transformer';
+import { OnnxTransformer } from '@llmkit/transformer/onnx';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const PYTHON = '/usr/bin/python3';
@@ -76,6 +79,30 @@ async function measureLlmkit(
   return { decodeTokensPerSecond, prefill256Ms, trainMsPerIteration };
 }
 
+/** The ONNX Runtime path: decoding and prefill (training stays on tfjs). */
+async function measureOrt(
+  config: TransformerConfig,
+  threads: number,
+  decode: number,
+): Promise<Numbers> {
+  const model = new Transformer(config, { seed: 0 });
+  const fast = OnnxTransformer.create(model, { threads });
+  const prompt = Array.from({ length: 16 }, (_, i) => i % 65);
+  let count = 0;
+  let started = 0;
+  for await (const _ of generate(fast, prompt, { maxNewTokens: decode + 1, temperature: 0 })) {
+    if (count++ === 0) started = performance.now();
+  }
+  const decodeTokensPerSecond = decode / ((performance.now() - started) / 1000);
+  const cache = fast.createCache(1);
+  started = performance.now();
+  fast.nextLogits([Array.from({ length: 256 }, (_, i) => i % 65)], cache);
+  const prefill256Ms = performance.now() - started;
+  fast.dispose();
+  model.dispose();
+  return { decodeTokensPerSecond, prefill256Ms, trainMsPerIteration: Number.NaN };
+}
+
 function measureTorch(
   threads: number,
   name: string,
@@ -123,6 +150,12 @@ const add = (key: string, value: Numbers | undefined): void => {
 for (let round = 0; round < ROUNDS; round++) {
   for (const { name, config, batch, length, decode } of SETUPS) {
     add(`llmkit tfjs-wasm|${name}`, await measureLlmkit(config, batch, length, decode));
+    for (const threads of [1, 2]) {
+      add(
+        `llmkit ONNX Runtime, ${threads} thread${threads > 1 ? 's' : ''}|${name}`,
+        await measureOrt(config, threads, decode),
+      );
+    }
     for (const threads of [1, 2])
       add(
         `torch 1.13, ${threads} thread${threads > 1 ? 's' : ''}|${name}`,
@@ -135,7 +168,8 @@ for (let round = 0; round < ROUNDS; round++) {
 const engines = [...new Set([...results.keys()].map((k) => k.split('|')[0]!))];
 const cell = (engine: string, name: string, field: keyof Numbers, digits: number): string => {
   const runs = results.get(`${engine}|${name}`);
-  return runs === undefined ? '—' : median(runs.map((r) => r[field])).toFixed(digits);
+  const value = runs === undefined ? Number.NaN : median(runs.map((r) => r[field]));
+  return Number.isNaN(value) ? '—' : value.toFixed(digits);
 };
 const rows = engines.map((engine) =>
   [

@@ -134,8 +134,8 @@ export interface DecoderCache {
 }
 
 /**
- * What generation needs from a model: the tfjs {@link Transformer}, or another runtime's
- * implementation of the same model.
+ * What generation needs from a model: the tfjs {@link Transformer}, or `OnnxTransformer`
+ * (`@llmkit/transformer/onnx`), which runs the same model in ONNX Runtime.
  * @public
  */
 export interface Decoder<C extends DecoderCache = DecoderCache> {
