@@ -189,11 +189,13 @@ export class Transformer {
         }
         x = dropout(x);
         const rope = this.rope?.gather(positions, batch, length);
-        const bias = attentionBias(batch, length, past, config.heads / config.kvHeads, keyMask);
+        const groups = config.heads / config.kvHeads;
+        const causal = keyMask === undefined && groups === 1;
+        const bias = causal ? undefined : attentionBias(batch, length, past, groups, keyMask);
         for (const [i, block] of layout.blocks.entries()) {
           const h = normalize(weights, block.norm1, config.norm, config.normEpsilon, x);
           const cached = cache?.layer(i);
-          const context = { rope, bias, past: cached, dropout };
+          const context = { rope, causal, bias, past: cached, dropout };
           const result = attention(config, weights, block, h, batch, length, context);
           if (cache !== undefined)
             layers.push({ keys: keep(result.keys), values: keep(result.values) });

@@ -8,7 +8,7 @@
  * time axis ([B, K, G·T, d]) and multiplied against their shared keys in one product, so keys
  * and values are never repeated in memory (`repeat_kv` in transformers copies them).
  */
-import { ops, type Tensor } from '@llmkit/tensor-gpu';
+import { causalSoftmax, ops, type Tensor } from '@llmkit/tensor-gpu';
 import type { ResolvedTransformerConfig } from '../config.js';
 import { linear, type Weights } from './layers.js';
 import type { BlockLayout } from './layout.js';
@@ -18,6 +18,11 @@ import { applyRope } from './rope.js';
 export interface AttentionContext {
   /** RoPE tables for this chunk's positions, [B, 1, T, d]. */
   readonly rope: { readonly cos: Tensor; readonly sin: Tensor } | undefined;
+  /**
+   * Without padding and with one query head per key/value head, tensor-gpu's fused causal
+   * softmax applies the mask; otherwise `bias` does.
+   */
+  readonly causal: boolean;
   /** Additive mask [1 or B, 1, G·T, S] over the S = past + T keys; undefined when every key is visible. */
   readonly bias: Tensor | undefined;
   /** Keys and values of earlier positions, [B, K, past, d] each. */
@@ -75,9 +80,16 @@ export function attention(
   const values = context.past ? ops.concat([context.past.values, vNew], 2) : vNew;
 
   const grouped = ops.reshape(q, [batch, k, g * length, d]);
-  const scaled = ops.mul(ops.matMul(grouped, keys, false, true), 1 / Math.sqrt(d));
-  const scores = context.bias === undefined ? scaled : ops.add(scaled, context.bias);
-  const probabilities = context.dropout(ops.softmax(scores)); // [B, K, G·T, S]
+  const raw = ops.matMul(grouped, keys, false, true);
+  let probabilities: Tensor; // [B, K, G·T, S]
+  if (context.causal) probabilities = causalSoftmax(raw, 1 / Math.sqrt(d));
+  else {
+    const scaled = ops.mul(raw, 1 / Math.sqrt(d));
+    probabilities = ops.softmax(
+      context.bias === undefined ? scaled : ops.add(scaled, context.bias),
+    );
+  }
+  probabilities = context.dropout(probabilities);
   const mixed = ops.reshape(ops.matMul(probabilities, values), [batch, h, length, d]);
   const merged = ops.reshape(length === 1 ? mixed : ops.transpose(mixed, [0, 2, 1, 3]), [
     batch * length,

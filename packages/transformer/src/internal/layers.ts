@@ -2,7 +2,7 @@
  * The per-position pieces of a block on tensors: projections in either weight layout, LayerNorm,
  * RMSNorm, GELU (tanh and exact) and the two MLP forms. Attention is in `attention.ts`.
  */
-import { ops, type Tensor } from '@llmkit/tensor-gpu';
+import { gelu as fusedGelu, layerNorm, ops, rmsNorm, type Tensor } from '@llmkit/tensor-gpu';
 import type { GeluKind, NormKind } from '../config.js';
 import type { LinearLayout, NormLayout } from './layout.js';
 
@@ -23,7 +23,8 @@ export function linear(weights: Weights, layout: LinearLayout, x: Tensor): Tenso
 
 /**
  * LayerNorm (Ba et al. 2016; biased variance, as `torch.nn.LayerNorm`) or RMSNorm
- * (Zhang & Sennrich 2019; `LlamaRMSNorm`: x · rsqrt(mean(x²) + ε) · g) over the last axis.
+ * (Zhang & Sennrich 2019; `LlamaRMSNorm`: x · rsqrt(mean(x²) + ε) · g) over the last axis,
+ * through tensor-gpu's fused kernels.
  */
 export function normalize(
   weights: Weights,
@@ -32,15 +33,10 @@ export function normalize(
   epsilon: number,
   x: Tensor,
 ): Tensor {
-  let y: Tensor;
-  if (kind === 'layernorm') {
-    const { mean, variance } = ops.moments(x, -1, true);
-    y = ops.mul(ops.sub(x, mean), ops.rsqrt(ops.add(variance, epsilon)));
-  } else {
-    y = ops.mul(x, ops.rsqrt(ops.add(ops.mean(ops.square(x), -1, true), epsilon)));
-  }
-  y = ops.mul(y, weight(weights, layout.weight));
-  return layout.bias === undefined ? y : ops.add(y, weight(weights, layout.bias));
+  const gain = weight(weights, layout.weight);
+  if (kind === 'rmsnorm') return rmsNorm(x, gain, epsilon);
+  const shift = layout.bias === undefined ? ops.zerosLike(gain) : weight(weights, layout.bias);
+  return layerNorm(x, gain, shift, epsilon);
 }
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
@@ -50,8 +46,8 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
  * ½x(1 + tanh(√(2/π)(x + 0.044715x³))) (`gelu_new` in Hugging Face's `activations.py`).
  */
 export function gelu(x: Tensor, kind: GeluKind): Tensor {
+  if (kind === 'exact') return fusedGelu(x);
   const half = ops.mul(x, 0.5);
-  if (kind === 'exact') return ops.mul(half, ops.add(ops.erf(ops.mul(x, Math.SQRT1_2)), 1));
   const inner = ops.mul(ops.add(x, ops.mul(ops.mul(ops.square(x), x), 0.044715)), SQRT_2_OVER_PI);
   return ops.mul(half, ops.add(ops.tanh(inner), 1));
 }
