@@ -75,3 +75,25 @@ describe.each(['cpu', 'wasm'] as const)('gradients on %s', (backend) => {
     dispose([table, ids, g!]);
   });
 });
+
+describe.each(['cpu', 'wasm'] as const)('tensorScatterUpdate on %s', (backend) => {
+  it('tensorScatterUpdate replaces the addressed entries of a copy', async () => {
+    await initCompute({ backend });
+    const x = ops.tensor2d([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    const indices = ops.tensor2d(
+      [
+        [0, 2],
+        [1, 0],
+      ],
+      [2, 2],
+      'int32',
+    );
+    const y = ops.tensorScatterUpdate(x, indices, ops.tensor1d([-1, -4]));
+    expect(Array.from(y.dataSync())).toEqual([1, 2, -1, -4, 5, 6]);
+    expect(Array.from(x.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
+    dispose([x, indices, y]);
+  });
+});

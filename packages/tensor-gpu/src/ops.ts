@@ -14,9 +14,10 @@
 import { tf } from './internal/engine.js';
 
 // Creation, elementwise arithmetic and activations, comparisons, reductions and products,
-// softmax, shape and indexing, and automatic differentiation (grads, valueAndGrads,
-// variableGrads, customGrad). Random initialisers take an optional integer seed; prefer
-// `@llmkit/numeric`'s `Random` for weights that must match across platforms.
+// softmax, shape and indexing (`tensorScatterUpdate` writes single entries into a copy),
+// and automatic differentiation (grads, valueAndGrads, variableGrads, customGrad). Random
+// initialisers take an optional integer seed; prefer `@llmkit/numeric`'s `Random` for weights
+// that must match across platforms.
 export {
   abs,
   add,
@@ -123,6 +124,7 @@ export {
   tensor2d,
   tensor3d,
   tensor4d,
+  tensorScatterUpdate,
   tile,
   topk,
   transpose,

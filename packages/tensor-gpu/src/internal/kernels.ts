@@ -4,11 +4,12 @@
  */
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { tf } from './engine.js';
+import { tensorScatterUpdateKernel } from './kernels/tensorScatterUpdate.js';
 import { unsortedSegmentSumKernel } from './kernels/unsortedSegmentSum.js';
 
 /** The kernels llmkit provides, per backend. */
 const KERNELS: Readonly<Record<string, readonly KernelConfig[]>> = {
-  cpu: [unsortedSegmentSumKernel('cpu')],
+  cpu: [unsortedSegmentSumKernel('cpu'), tensorScatterUpdateKernel('cpu')],
   wasm: [unsortedSegmentSumKernel('wasm')],
 };
 
