@@ -29,6 +29,7 @@
 import { ops, type Tensor } from '@llmkit/tensor-gpu';
 import { LossError } from './errors.js';
 import { check, oneOf } from './internal/check.js';
+import { logSigmoid } from './internal/logSigmoid.js';
 import { preferenceResult } from './internal/preferenceResult.js';
 import { scopeResult } from './internal/scopeResult.js';
 import { sortAscending } from './internal/sortAscending.js';
@@ -165,8 +166,8 @@ export function dpoLoss(inputs: DpoInputs, options: DpoLossOptions = {}): Prefer
     const h = ops.sub(chosenRatio, rejectedRatio); // (π_c − π_r) − (ref_c − ref_r)
     const smoothed = (d: Tensor): Tensor =>
       ops.sub(
-        ops.mul(ops.logSigmoid(ops.mul(d, beta)), -(1 - smoothing)),
-        ops.mul(ops.logSigmoid(ops.mul(d, -beta)), smoothing),
+        ops.mul(logSigmoid(ops.mul(d, beta)), -(1 - smoothing)),
+        ops.mul(logSigmoid(ops.mul(d, -beta)), smoothing),
       );
     let losses: Tensor;
     switch (lossType) {
@@ -176,8 +177,8 @@ export function dpoLoss(inputs: DpoInputs, options: DpoLossOptions = {}): Prefer
       case 'robust':
         losses = ops.div(
           ops.add(
-            ops.mul(ops.logSigmoid(ops.mul(h, beta)), -(1 - smoothing)),
-            ops.mul(ops.logSigmoid(ops.mul(h, -beta)), smoothing),
+            ops.mul(logSigmoid(ops.mul(h, beta)), -(1 - smoothing)),
+            ops.mul(logSigmoid(ops.mul(h, -beta)), smoothing),
           ),
           1 - 2 * smoothing,
         );
@@ -187,8 +188,8 @@ export function dpoLoss(inputs: DpoInputs, options: DpoLossOptions = {}): Prefer
         const bh = ops.mul(h, beta);
         const nbh = ops.neg(bh);
         losses = ops.add(
-          ops.mul(ops.sigmoid(bh), ops.sub(ops.logSigmoid(bh), Math.log(1 - eps))),
-          ops.mul(ops.sigmoid(nbh), ops.sub(ops.logSigmoid(nbh), Math.log(eps))),
+          ops.mul(ops.sigmoid(bh), ops.sub(logSigmoid(bh), Math.log(1 - eps))),
+          ops.mul(ops.sigmoid(nbh), ops.sub(logSigmoid(nbh), Math.log(eps))),
         );
         break;
       }
@@ -204,10 +205,7 @@ export function dpoLoss(inputs: DpoInputs, options: DpoLossOptions = {}): Prefer
         const d =
           delta === undefined ? ops.stopGradient(ops.mean(ops.concat([chosen, rejected]))) : delta;
         losses = ops.neg(
-          ops.add(
-            ops.logSigmoid(ops.sub(chosen, d)),
-            ops.logSigmoid(ops.neg(ops.sub(rejected, d))),
-          ),
+          ops.add(logSigmoid(ops.sub(chosen, d)), logSigmoid(ops.neg(ops.sub(rejected, d)))),
         );
         break;
       }
@@ -222,11 +220,8 @@ export function dpoLoss(inputs: DpoInputs, options: DpoLossOptions = {}): Prefer
         const rejected = ops.mul(rejectedRatio, beta);
         losses = ops.neg(
           ops.add(
-            ops.logSigmoid(chosen),
-            ops.mul(
-              ops.add(ops.logSigmoid(ops.neg(chosen)), ops.logSigmoid(ops.neg(rejected))),
-              0.5,
-            ),
+            logSigmoid(chosen),
+            ops.mul(ops.add(logSigmoid(ops.neg(chosen)), logSigmoid(ops.neg(rejected))), 0.5),
           ),
         );
         break;
@@ -256,7 +251,7 @@ export function dpoLoss(inputs: DpoInputs, options: DpoLossOptions = {}): Prefer
         const bh = ops.mul(h, beta);
         const w = ops.sigmoid(ops.div(bh, tau));
         losses = ops.add(
-          ops.mul(ops.neg(ops.logSigmoid(bh)), ops.sub(1, w)),
+          ops.mul(ops.neg(logSigmoid(bh)), ops.sub(1, w)),
           ops.mul(ops.exp(ops.neg(bh)), w),
         );
         break;

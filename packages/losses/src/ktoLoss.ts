@@ -149,12 +149,15 @@ export function ktoLoss(inputs: KtoInputs, options: KtoLossOptions = {}): KtoLos
       ops.reshape(chosenRewards, [bd, 1]),
       ops.reshape(rejectedRewards, [1, bu]),
     );
+    const bothSides = bd > 0 && bu > 0;
     return {
       loss,
       chosenRewards,
       rejectedRewards,
-      margins: ops.sub(ops.mean(chosenRewards), ops.mean(rejectedRewards)),
-      accuracy: ops.mean(ops.cast(ordered, 'float32')),
+      margins: bothSides
+        ? ops.sub(ops.mean(chosenRewards), ops.mean(rejectedRewards))
+        : ops.scalar(Number.NaN),
+      accuracy: bothSides ? ops.mean(ops.cast(ordered, 'float32')) : ops.scalar(Number.NaN),
       kl,
     };
   });

@@ -8,6 +8,7 @@
 import { ops, type Tensor } from '@llmkit/tensor-gpu';
 import type { PreferenceLossResult } from './dpoLoss.js';
 import { check, tensorArg } from './internal/check.js';
+import { logSigmoid } from './internal/logSigmoid.js';
 import { preferenceResult } from './internal/preferenceResult.js';
 import { scopeResult } from './internal/scopeResult.js';
 import { sameLengthVectors } from './internal/vectors.js';
@@ -60,7 +61,7 @@ export function orpoLoss(inputs: OrpoInputs, options: OrpoLossOptions = {}): Orp
     // log odds(ℓ) = ℓ − log(1 − exp ℓ) = ℓ − log(−expm1 ℓ)
     const logOdds = (l: Tensor): Tensor => ops.sub(l, ops.log(ops.neg(ops.expm1(l))));
     const logOddsChosen = ops.sub(logOdds(v.policyChosenLogps), logOdds(v.policyRejectedLogps));
-    const ratio = ops.logSigmoid(logOddsChosen);
+    const ratio = logSigmoid(logOddsChosen);
     const loss = ops.sub(nll, ops.mul(ops.mean(ratio), beta));
     return {
       ...preferenceResult(

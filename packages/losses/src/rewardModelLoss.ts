@@ -7,6 +7,7 @@
  */
 import { ops, type Tensor } from '@llmkit/tensor-gpu';
 import { check } from './internal/check.js';
+import { logSigmoid } from './internal/logSigmoid.js';
 import { scopeResult } from './internal/scopeResult.js';
 import { sameLengthVectors } from './internal/vectors.js';
 
@@ -72,7 +73,7 @@ export function rewardModelLoss(
   );
   return scopeResult(() => {
     const margins = ops.sub(v.chosenRewards, v.rejectedRewards);
-    let loss = ops.neg(ops.mean(ops.logSigmoid(ops.sub(margins, m))));
+    let loss = ops.neg(ops.mean(logSigmoid(ops.sub(margins, m))));
     if (center > 0) {
       loss = ops.add(
         loss,

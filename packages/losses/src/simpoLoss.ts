@@ -8,6 +8,7 @@
 import { ops, type Tensor } from '@llmkit/tensor-gpu';
 import type { PreferenceLossResult } from './dpoLoss.js';
 import { check } from './internal/check.js';
+import { logSigmoid } from './internal/logSigmoid.js';
 import { preferenceResult } from './internal/preferenceResult.js';
 import { scopeResult } from './internal/scopeResult.js';
 import { sameLengthVectors } from './internal/vectors.js';
@@ -60,8 +61,8 @@ export function simpoLoss(
     // z = β·(ℓ_c − ℓ_r) − γ
     const z = ops.sub(ops.mul(ops.sub(v.policyChosenLogps, v.policyRejectedLogps), beta), gamma);
     const losses = ops.sub(
-      ops.mul(ops.logSigmoid(z), -(1 - smoothing)),
-      ops.mul(ops.logSigmoid(ops.neg(z)), smoothing),
+      ops.mul(logSigmoid(z), -(1 - smoothing)),
+      ops.mul(logSigmoid(ops.neg(z)), smoothing),
     );
     return preferenceResult(
       ops.mean(losses),
