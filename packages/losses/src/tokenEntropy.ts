@@ -1,9 +1,10 @@
 /**
  * The entropy of the model's next-token distribution at every position, H = −Σ_v p_v·log p_v,
  * for PPO's entropy bonus (Schulman et al. 2017, eq. 9) and as the statistic TRL logs
- * (`entropy_from_logits`: logsumexp(x) − Σ softmax(x)·x). Computed relative to the row maximum
- * as log s − Σ_v e_v·(x_v − m)/s, with e = exp(x − m) and s = Σ e, so it is exact for logits of
- * any size; the gradient −p⊙(log p + H) is written by hand so no softmax is kept.
+ * (`entropy_from_logits`: logsumexp(x) − Σ softmax(x)·x). Computed from the engine's fused
+ * softmax p relative to the most probable class a, H = −log p(a) − Σ_v p_v·(x_v − x_a), so it is
+ * exact for logits of any size; the gradient −p⊙(log p + H) is written by hand so no softmax is
+ * kept between the passes.
  */
 import { dispose, ops, scope, type Tensor } from '@llmkit/tensor-gpu';
 import { finiteRows } from './internal/check.js';
@@ -29,19 +30,20 @@ export function tokenEntropy(logits: Tensor): Tensor {
   const vocab = x.shape[x.rank - 1]!;
   const rows = x.size / vocab;
   return scope(() => {
+    const indices = ops.range(0, rows, 1, 'int32');
     const op = ops.customGrad((input: unknown, save: unknown) => {
       const x2d = input as Tensor;
-      const max = ops.max(x2d, 1, true); // [N, 1]
-      const shifted = ops.sub(x2d, max); // [N, V]
-      const exps = ops.exp(shifted);
-      const weighted = ops.mul(exps, shifted);
-      dispose(shifted);
-      const sums = ops.sum(exps, 1); // s
-      dispose(exps);
-      const weightedSums = ops.sum(weighted, 1);
+      const probs = ops.softmax(x2d); // [N, V]
+      const topPairs = ops.stack([indices, ops.argMax(probs, 1)], 1);
+      const logTop = ops.log(ops.gatherND(probs, topPairs)); // log p(a)
+      const xTop = ops.gatherND(x2d, topPairs);
+      const shifted = ops.sub(x2d, ops.reshape(xTop, [rows, 1])); // x − x_a
+      const weighted = ops.mul(probs, shifted);
+      dispose([probs, shifted]);
+      const entropy = ops.sub(ops.neg(logTop), ops.sum(weighted, 1));
       dispose(weighted);
-      const entropy = ops.sub(ops.log(sums), ops.div(weightedSums, sums));
-      (save as (tensors: Tensor[]) => void)([x2d, max, sums, entropy]);
+      // log p_v + H = x_v − (x_a − log p(a) − H)
+      (save as (tensors: Tensor[]) => void)([x2d, ops.sub(ops.sub(xTop, logTop), entropy)]);
       return { value: entropy, gradFunc: (dy: Tensor, saved: Tensor[]) => backward(dy, saved) };
     });
     const entropy = op(ops.reshape(x, [rows, vocab]));
@@ -50,19 +52,15 @@ export function tokenEntropy(logits: Tensor): Tensor {
   });
 }
 
-/** dH/dx_v = −p_v·(log p_v + H) = −(e_v/s)·((x_v − m) − log s + H). */
+/** dH/dx_v = −p_v·(log p_v + H) = −p_v·(x_v − offset), offset = x_a − log p(a) − H. */
 function backward(dy: Tensor, saved: Tensor[]): Tensor {
-  const [x2d, max, sums, entropy] = saved as [Tensor, Tensor, Tensor, Tensor];
+  const [x2d, offset] = saved as [Tensor, Tensor];
   const [n] = x2d.shape as [number, number];
-  const offset = ops.reshape(ops.sub(entropy, ops.log(sums)), [n, 1]);
-  const scale = ops.reshape(ops.div(ops.neg(dy), sums), [n, 1]);
-  const shifted = ops.sub(x2d, max);
-  const exps = ops.exp(shifted);
-  const centred = ops.add(shifted, offset);
-  dispose(shifted);
-  const product = ops.mul(exps, centred);
-  dispose([exps, centred]);
-  const out = ops.mul(product, scale);
+  const probs = ops.softmax(x2d);
+  const centred = ops.sub(x2d, ops.reshape(offset, [n, 1]));
+  const product = ops.mul(probs, centred);
+  dispose([probs, centred]);
+  const out = ops.mul(product, ops.reshape(ops.neg(dy), [n, 1]));
   dispose(product);
   return out;
 }

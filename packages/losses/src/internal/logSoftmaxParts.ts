@@ -3,20 +3,23 @@
  * (cross-entropy, token and sequence log-probs) is a function of three numbers per row n with
  * target t_n, returned packed as an [N, 3] tensor:
  *
- *   logProb_n    = log p(t_n)  = (x[n, t_n] − m_n) − log s_n
- *   lse_n        = log Σ_v exp x[n, v] = m_n + log s_n
- *   sumLogProbs_n = Σ_v log p(v) = Σ_v (x[n, v] − m_n) − V·log s_n   (only when asked)
+ *   logProb_n     = log p(t_n)                = (x[n, t_n] − x[n, a]) + log p(a)
+ *   lse_n         = log Σ_v exp x[n, v]       = x[n, a] − log p(a)
+ *   sumLogProbs_n = Σ_v log p(v)              = Σ_v (x[n, v] − x[n, a]) + V·log p(a)   (if asked)
  *
- * with m_n = max_v x[n, v] and s_n = Σ_v exp(x[n, v] − m_n), so nothing overflows and the
- * log-probabilities keep full float32 precision even for logits of ±1e4. Everything after this
- * runs on [N]-sized tensors.
+ * where p = softmax(x) and a = argmax_v p: the identities hold for any column a, and the most
+ * probable one has p(a) ≥ 1/V, so its log is exact in float32 and nothing under- or overflows
+ * even for logits of ±1e4. The softmax is the engine's fused kernel (one vectorised pass on
+ * wasm, where elementwise `exp` and `log` run an order of magnitude slower). Everything after
+ * this runs on [N]-sized tensors.
  *
  * Memory. The gradient is written by hand (`customGrad`): for upstream g = [gLogProb, gLse,
  * gSum] it is dx = (gLse − gLogProb − V·gSum)·softmax(x) + gSum + gLogProb·onehot(t). The
- * forward keeps only x (shared, not copied), m and s; the backward frees each [N, V]
- * intermediate as soon as the next exists, and adds the one-hot term by overwriting N entries
+ * forward keeps only x (shared, not copied) and frees the softmax before returning; the
+ * backward recomputes the softmax, scales it, and adds the one-hot term by overwriting N entries
  * (`tensorScatterUpdate`) rather than building a dense one-hot. At most two [N, V] tensors exist
- * beside x at any moment, in either pass: one elementwise kernel's input and its output. Plain
+ * beside x at any moment (one kernel's input and its output). The cpu backend's softmax kernel
+ * holds two more temporaries while it runs, which the engine's byte count does not see. Plain
  * autodiff through `logSoftmax` and a one-hot product keeps several more alive until the
  * backward pass ends.
  */
@@ -38,54 +41,50 @@ export function logSoftmaxParts(
   options: LogSoftmaxPartsOptions,
 ): Tensor {
   const [n, v] = x.shape as [number, number];
-  const flat = new Int32Array(n);
   const pairs = new Int32Array(2 * n);
   for (let row = 0; row < n; row++) {
-    flat[row] = row * v + targets[row]!;
     pairs[2 * row] = row;
     pairs[2 * row + 1] = targets[row]!;
   }
-  const flatIndex = ops.tensor1d(flat, 'int32');
-  const indexPairs = ops.tensor2d(pairs, [n, 2], 'int32');
+  const indexPairs = ops.tensor2d(pairs, [n, 2], 'int32'); // [row, target]
+  const rows = ops.range(0, n, 1, 'int32');
   const op = ops.customGrad((input: unknown, save: unknown) => {
     const logits = input as Tensor;
-    const max = ops.max(logits, 1, true); // m, [N, 1]
-    const shifted = ops.sub(logits, max); // x − m, [N, V]
-    const exps = ops.exp(shifted); // [N, V]
-    const sumShifted = options.sumLogProbs ? ops.sum(shifted, 1) : undefined;
-    dispose(shifted);
-    const sums = ops.sum(exps, 1); // s, [N]
-    dispose(exps);
-    const logSums = ops.log(sums);
-    const m = ops.reshape(max, [n]);
-    const picked = ops.gather(ops.reshape(logits, [n * v]), flatIndex);
-    const logProb = ops.sub(ops.sub(picked, m), logSums);
-    const lse = ops.add(m, logSums);
-    const sumLogProbs =
-      sumShifted === undefined ? ops.zeros([n]) : ops.sub(sumShifted, ops.mul(logSums, v));
-    (save as (tensors: Tensor[]) => void)([logits, max, sums, indexPairs]);
+    const probs = ops.softmax(logits); // [N, V]
+    const topPairs = ops.stack([rows, ops.argMax(probs, 1)], 1); // [row, argmax]
+    const logTop = ops.log(ops.gatherND(probs, topPairs)); // log p(a) ≥ −log V
+    dispose(probs);
+    const xTop = ops.gatherND(logits, topPairs);
+    const logProb = ops.add(ops.sub(ops.gatherND(logits, indexPairs), xTop), logTop);
+    const lse = ops.sub(xTop, logTop);
+    let sumLogProbs: Tensor;
+    if (options.sumLogProbs) {
+      const shifted = ops.sub(logits, ops.reshape(xTop, [n, 1])); // [N, V]
+      sumLogProbs = ops.add(ops.sum(shifted, 1), ops.mul(logTop, v));
+      dispose(shifted);
+    } else {
+      sumLogProbs = ops.zeros([n]);
+    }
+    (save as (tensors: Tensor[]) => void)([logits, indexPairs]);
     return {
       value: ops.stack([logProb, lse, sumLogProbs], 1),
       gradFunc: (dy: Tensor, saved: Tensor[]) => backward(dy, saved, options.sumLogProbs),
     };
   });
   const parts = op(x);
-  dispose([flatIndex, indexPairs]);
+  dispose([indexPairs, rows]);
   return parts;
 }
 
 function backward(dy: Tensor, saved: Tensor[], withSum: boolean): Tensor {
-  const [logits, max, sums, indexPairs] = saved as [Tensor, Tensor, Tensor, Tensor];
+  const [logits, indexPairs] = saved as [Tensor, Tensor];
   const [n, v] = logits.shape as [number, number];
   const [gLogProb, gLse, gSum] = ops.unstack(dy, 1) as [Tensor, Tensor, Tensor];
-  // softmax(x)·c = exp(x − m)·(c / s), with c = gLse − gLogProb − V·gSum.
-  const c = ops.sub(ops.sub(gLse, gLogProb), ops.mul(gSum, v));
-  const scale = ops.reshape(ops.div(c, sums), [n, 1]);
-  const shifted = ops.sub(logits, max); // [N, V]
-  const exps = ops.exp(shifted); // [N, V]
-  dispose(shifted);
-  let grad = ops.mul(exps, scale); // [N, V]
-  dispose(exps);
+  // the coefficient of softmax(x): c = gLse − gLogProb − V·gSum
+  const c = ops.reshape(ops.sub(ops.sub(gLse, gLogProb), ops.mul(gSum, v)), [n, 1]);
+  const probs = ops.softmax(logits); // [N, V]
+  let grad = ops.mul(probs, c); // [N, V]
+  dispose(probs);
   if (withSum) {
     const plusSum = ops.add(grad, ops.reshape(gSum, [n, 1]));
     dispose(grad);
