@@ -4,13 +4,14 @@
  */
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { tf } from './engine.js';
+import { identityKernel } from './kernels/identity.js';
 import { tensorScatterUpdateKernel } from './kernels/tensorScatterUpdate.js';
 import { unsortedSegmentSumKernel } from './kernels/unsortedSegmentSum.js';
 
 /** The kernels llmkit provides, per backend. */
 const KERNELS: Readonly<Record<string, readonly KernelConfig[]>> = {
   cpu: [unsortedSegmentSumKernel('cpu'), tensorScatterUpdateKernel('cpu')],
-  wasm: [unsortedSegmentSumKernel('wasm')],
+  wasm: [unsortedSegmentSumKernel('wasm'), identityKernel('wasm')],
 };
 
 const registered = new Set<string>();
