@@ -3,10 +3,11 @@
  * against the naive composition a user would write with tfjs ops — log(softmax(x)), then a
  * gather of the target entries — on the wasm and cpu backends.
  *
- * Each (backend, rows N = B·T, implementation) runs in a fresh process, llmkit first, then the
- * naive composition: the wasm heap never shrinks, and tfjs-backend-wasm does not check its
- * allocations, so running out of heap corrupts memory and aborts the process ("memory access out
- * of bounds") instead of throwing. Reported:
+ * Each (backend, rows N = B·T) runs in a fresh process that alternates the two implementations
+ * round by round; if that process runs out of heap, each implementation is retried alone in its
+ * own process. (The wasm heap never shrinks, and tfjs-backend-wasm does not check its
+ * allocations, so running out of heap corrupts memory and aborts the process with "memory access
+ * out of bounds" instead of throwing.) Reported:
  * - fits: whether the pass completes. The wasm heap is capped at 4 GiB (wasm32); at V = 50,257 one
  *   [N, V] float32 tensor of N = 8192 rows is 1.65 GB, so the cap decides which sizes can run;
  * - time: median wall time of `ops.grads` of the mean loss over `ROUNDS` passes;
@@ -62,38 +63,64 @@ async function enginePeak(impl: Impl, rows: number, t: ReturnType<typeof inputs>
   return (profile.peakBytes - before) / (rows * VOCAB * 4);
 }
 
-/** Child mode: `rounds` timed passes, then one profiled pass; prints one JSON line. */
-async function child(backend: Backend, rows: number, impl: Impl, rounds: number): Promise<void> {
+/**
+ * Child mode: `rounds` timed passes of each implementation, alternating between them, then one
+ * profiled pass of each; prints one JSON line.
+ */
+async function child(backend: Backend, rows: number, impls: Impl[], rounds: number): Promise<void> {
   await initCompute({ backend });
   const t = inputs(rows);
-  const times = Array.from({ length: rounds }, () => step(impl, rows, t));
-  console.log(JSON.stringify({ times, peak: await enginePeak(impl, rows, t) }));
+  const times: Record<string, number[]> = Object.fromEntries(impls.map((impl) => [impl, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const impl of impls) times[impl]!.push(step(impl, rows, t));
+  }
+  const peaks: Record<string, number> = {};
+  for (const impl of impls) peaks[impl] = await enginePeak(impl, rows, t);
+  console.log(JSON.stringify({ times, peaks }));
 }
 
-/** Runs one implementation in a fresh process: its median time and engine peak, or why it failed. */
-function measure(backend: Backend, rows: number, impl: Impl, rounds: number): string {
+/** Median time and engine peak per implementation from one fresh process, or why it failed. */
+function measure(backend: Backend, rows: number, impls: Impl[], rounds: number): Map<Impl, string> {
   const script = new URL(import.meta.url).pathname;
-  const args = [...process.execArgv, script, 'child', backend, String(rows), impl, String(rounds)];
+  const args = [
+    ...process.execArgv,
+    script,
+    'child',
+    backend,
+    String(rows),
+    impls.join(','),
+    String(rounds),
+  ];
+  const results = new Map<Impl, string>();
   try {
     const out = execFileSync(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 1 << 24,
     });
-    const { times, peak } = JSON.parse(out.toString().trim().split('\n').at(-1)!) as {
-      times: number[];
-      peak: number;
+    const { times, peaks } = JSON.parse(out.toString().trim().split('\n').at(-1)!) as {
+      times: Record<Impl, number[]>;
+      peaks: Record<Impl, number>;
     };
-    return `yes | ${median(times).toFixed(2)} s | ${peak.toFixed(2)}`;
+    for (const impl of impls) {
+      results.set(impl, `yes | ${median(times[impl]).toFixed(2)} s | ${peaks[impl].toFixed(2)}`);
+    }
   } catch (error) {
+    if (impls.length > 1) {
+      // One of them ran out of heap: measure each alone to see which.
+      for (const impl of impls)
+        results.set(impl, measure(backend, rows, [impl], rounds).get(impl)!);
+      return results;
+    }
     const text = `${(error as { stderr?: Buffer }).stderr ?? ''}`;
     const reason =
       /memory access out of bounds|out of memory|Array buffer allocation failed|heap limit/i.exec(
         text,
       )?.[0] ??
-      text.trim().split('\n').at(-1) ??
+      /^\w*Error\b.{0,100}/m.exec(text)?.[0] ??
       'failed';
-    return `no (${reason}) | — | —`;
+    results.set(impls[0]!, `no (${reason}) | — | —`);
   }
+  return results;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -117,7 +144,12 @@ const PLAN: readonly { backend: Backend; rows: number; impls: readonly Impl[] }[
 async function main(): Promise<void> {
   const [mode, ...rest] = process.argv.slice(2);
   if (mode === 'child') {
-    return child(rest[0] as Backend, Number(rest[1]), rest[2] as Impl, Number(rest[3]));
+    return child(
+      rest[0] as Backend,
+      Number(rest[1]),
+      rest[2]!.split(',') as Impl[],
+      Number(rest[3]),
+    );
   }
   const rounds = Number(process.env.ROUNDS ?? 3);
   const only = process.env.ONLY; // e.g. "wasm:4096" to run one row of the plan
@@ -128,9 +160,9 @@ async function main(): Promise<void> {
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const { backend, rows, impls } of PLAN) {
     if (only !== undefined && only !== `${backend}:${rows}`) continue;
-    for (const impl of impls) {
-      console.log(`| ${backend} | ${rows} | ${impl} | ${measure(backend, rows, impl, rounds)} |`);
-    }
+    const results = measure(backend, rows, [...impls], rounds);
+    for (const impl of impls)
+      console.log(`| ${backend} | ${rows} | ${impl} | ${results.get(impl)} |`);
   }
 }
 

@@ -169,9 +169,9 @@ describeBackends('crossEntropy', () => {
     const naive = await peak((x) =>
       ops.neg(ops.mean(ops.gather(ops.reshape(ops.log(ops.softmax(x)), [n * v]), flat))),
     );
-    // The engine counts bytes per tensor, views included: the autodiff copy-free identity of x
-    // and the clone saved for the backward pass each count as one [N, V], beside at most two
-    // real [N, V] buffers at a time (the last of which becomes the gradient).
+    // The engine counts bytes per tensor, views included: the clone autodiff keeps of x and the
+    // one of the saved softmax count as [N, V] each, beside at most two real [N, V] buffers at a
+    // time (the softmax and the gradient being formed).
     expect(ours).toBeLessThanOrEqual(4 * big + 64 * 1024);
     expect(naive).toBeGreaterThanOrEqual(2 * ours);
     dispose([logits, targets, flat]);
