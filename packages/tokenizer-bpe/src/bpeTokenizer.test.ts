@@ -77,7 +77,7 @@ describe.each(ENCODINGS)('%s matches tiktoken', (name) => {
   });
 
   it('on long runs that are quadratic for a naive merge', () => {
-    for (const text of ['a'.repeat(2000), ' '.repeat(2000), '中'.repeat(1000), 'ab'.repeat(1000)]) {
+    for (const text of ['a'.repeat(4200), ' '.repeat(2000), '中'.repeat(1500), 'ab'.repeat(2100)]) {
       same(text);
       same(`x${text}y`);
     }
@@ -144,6 +144,24 @@ describe('special tokens (tiktoken semantics)', () => {
   });
 });
 
+describe('decode', () => {
+  it('equals decoding all the bytes at once, for any ids (broken UTF-8 included)', () => {
+    const t = ourEncoding('cl100k_base');
+    const bytesDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+    const id = fc.oneof(
+      fc.integer({ min: 0, max: 255 }), // single bytes: continuation and lead bytes too
+      fc.integer({ min: 0, max: 100255 }),
+      fc.constantFrom(100257, 100276), // special tokens
+    );
+    fc.assert(
+      fc.property(fc.array(id, { maxLength: 40 }), (ids) => {
+        expect(t.decode(ids)).toBe(bytesDecoder.decode(t.decodeBytes(ids)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('lone surrogates', () => {
   it('encode as U+FFFD, as tiktoken and every peer do', () => {
     const t = ourEncoding('cl100k_base');
@@ -205,5 +223,21 @@ describe('BpeTokenizer from tokens and merges', () => {
     expect(
       () => new BpeTokenizer({ tokens, pattern: 'r50k', specialTokens: { '<s>': 3 } }),
     ).toThrow(/already an ordinary token/);
+  });
+});
+
+describe('the pre-token cache', () => {
+  it('gives the same ids when it is tiny and keeps being emptied', () => {
+    const base = ourEncoding('o200k_base');
+    const tiny = new BpeTokenizer({
+      tokens: base.tokenBytes,
+      pattern: base.preTokenizer,
+      specialTokens: base.specialTokens,
+      cacheSize: 3,
+    });
+    const text = [...corpus.values()].join('\n');
+    expect(tiny.encode(text, ordinary)).toEqual(base.encode(text, ordinary));
+    expect(tiny.encode(text, ordinary)).toEqual(base.encode(text, ordinary));
+    expect(tiny.count(text, ordinary)).toBe(base.count(text, ordinary));
   });
 });

@@ -16,8 +16,9 @@ import {
 import { BpeMerger } from './internal/bpeMerge.js';
 import { describeValue } from './internal/describeValue.js';
 import { PairTable } from './internal/pairTable.js';
+import { PieceEncoder } from './internal/pieceEncoder.js';
 import { checkDisallowed, type SpecialPolicy, SpecialTokens } from './internal/specialTokens.js';
-import { encodeUtf8Into, toWellFormed } from './internal/utf8.js';
+import { toWellFormed } from './internal/utf8.js';
 import { type BpeTokenizerJson, formatLlmkit, parseLlmkit } from './llmkitFormat.js';
 import { type PatternName, PreTokenizer } from './preTokenizer.js';
 import {
@@ -57,8 +58,8 @@ export interface BpeTokenizerInit {
   readonly cacheSize?: number;
 }
 
-const MAX_CACHED_PIECE = 128;
 const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const strictDecoder = new TextDecoder('utf-8', { ignoreBOM: true, fatal: true });
 const textEncoder = new TextEncoder();
 
 function invalid(fn: string, argument: string, detail: string): TokenizerError {
@@ -90,16 +91,11 @@ export class BpeTokenizer implements Tokenizer {
 
   readonly #specials: SpecialTokens;
   readonly #specialBytes = new Map<number, Uint8Array>();
-  readonly #merger: BpeMerger;
   readonly #byteIds = new Int32Array(256);
-  readonly #cache = new Map<string, number | Uint32Array>();
-  readonly #cacheSize: number;
-  #out = new Uint32Array(1024);
-  #outLen = 0;
-  #counting = false;
-  #scratch = new Uint8Array(1024);
-  #pieceIds = new Uint32Array(1024);
+  readonly #pieces: PieceEncoder;
   #decodeBuffer = new Uint8Array(4096);
+  /** Per id: its text when whole UTF-8 on its own, null when not, undefined until first use. */
+  #tokenStrings: (string | null | undefined)[] | undefined;
 
   /**
    * @throws TokenizerError `INVALID_FORMAT` when a byte has no token, a merge names an unknown
@@ -155,7 +151,6 @@ export class BpeTokenizer implements Tokenizer {
     this.#specials = new SpecialTokens(specials);
     this.merges = init.merges;
     this.ignoreMerges = init.ignoreMerges ?? init.merges === undefined;
-    this.#cacheSize = init.cacheSize ?? 131072;
     const pairs = new PairTable(init.merges?.length ?? 0);
     init.merges?.forEach(([a, b], rank) => {
       const merged = vocab.has(a) && vocab.has(b) ? vocab.lookupPair(a, b) : -1;
@@ -169,7 +164,15 @@ export class BpeTokenizer implements Tokenizer {
       }
       pairs.add(a, b, merged, rank);
     });
-    this.#merger = new BpeMerger(vocab, pairs, init.merges === undefined, this.#byteIds);
+    const merger = new BpeMerger(vocab, pairs, init.merges === undefined, this.#byteIds);
+    this.#pieces = new PieceEncoder({
+      vocab,
+      merger,
+      byteIds: this.#byteIds,
+      preTokenizer: this.preTokenizer,
+      ignoreMerges: this.ignoreMerges,
+      cacheSize: init.cacheSize ?? 131072,
+    });
   }
 
   /**
@@ -231,10 +234,7 @@ export class BpeTokenizer implements Tokenizer {
 
   encode(text: string, options?: EncodeOptions): Uint32Array {
     this.#run('encode', text, options, false);
-    const ids = this.#out.slice(0, this.#outLen);
-    // Let a one-off huge output buffer go once the result is copied out.
-    if (this.#out.length > 1 << 22) this.#out = new Uint32Array(1024);
-    return ids;
+    return this.#pieces.takeIds();
   }
 
   encodeBatch(texts: readonly string[], options?: EncodeOptions): Uint32Array[] {
@@ -250,7 +250,7 @@ export class BpeTokenizer implements Tokenizer {
 
   count(text: string, options?: EncodeOptions): number {
     this.#run('count', text, options, true);
-    return this.#outLen;
+    return this.#pieces.length;
   }
 
   /**
@@ -268,108 +268,21 @@ export class BpeTokenizer implements Tokenizer {
     const wellFormed = toWellFormed(text);
     const policy: SpecialPolicy = this.#specials.policy(fn, options);
     checkDisallowed(fn, wellFormed, policy);
-    this.#outLen = 0;
-    this.#counting = counting;
+    const pieces = this.#pieces;
+    pieces.begin(counting);
     const re = policy.allowed;
     if (re === null) {
-      this.#ordinary(wellFormed, 0, wellFormed.length);
+      pieces.ordinary(wellFormed, 0, wellFormed.length);
     } else {
       let start = 0;
       re.lastIndex = 0;
       for (let m = re.exec(wellFormed); m !== null; m = re.exec(wellFormed)) {
-        this.#ordinary(wellFormed, start, m.index);
-        this.#push(this.specialTokens.get(m[0])!);
+        pieces.ordinary(wellFormed, start, m.index);
+        pieces.push(this.specialTokens.get(m[0])!);
         start = m.index + m[0].length;
       }
-      this.#ordinary(wellFormed, start, wellFormed.length);
+      pieces.ordinary(wellFormed, start, wellFormed.length);
     }
-  }
-
-  #push(id: number): void {
-    if (this.#counting) {
-      this.#outLen++;
-      return;
-    }
-    if (this.#outLen === this.#out.length) this.#grow(1);
-    this.#out[this.#outLen++] = id;
-  }
-
-  #grow(extra: number): void {
-    const next = new Uint32Array(Math.max(this.#out.length * 2, this.#outLen + extra));
-    next.set(this.#out.subarray(0, this.#outLen));
-    this.#out = next;
-  }
-
-  #ordinary(text: string, start: number, end: number): void {
-    if (start >= end) return;
-    if (this.preTokenizer.usesRegex && (start !== 0 || end !== text.length)) {
-      text = text.slice(start, end);
-      end -= start;
-      start = 0;
-    }
-    const scan = this.preTokenizer.scan;
-    for (let i = start; i < end; ) {
-      const j = scan(text, i, end);
-      if (j < 0) {
-        i = ~j;
-        continue;
-      }
-      this.#piece(text, i, j);
-      i = j;
-    }
-  }
-
-  #piece(text: string, start: number, end: number): void {
-    const key = end - start <= MAX_CACHED_PIECE ? text.slice(start, end) : undefined;
-    const hit = key === undefined ? undefined : this.#cache.get(key);
-    if (hit !== undefined) {
-      if (typeof hit === 'number') this.#push(hit);
-      else this.#pushAll(hit);
-      return;
-    }
-    const n = this.#mergePiece(text, start, end);
-    const cache = this.#cache;
-    if (key !== undefined && cache.size >= this.#cacheSize) cache.clear();
-    if (n === 1) {
-      const id = this.#pieceIds[0]!;
-      if (key !== undefined) cache.set(key, id);
-      this.#push(id);
-    } else {
-      const ids = this.#pieceIds.slice(0, n);
-      if (key !== undefined) cache.set(key, ids);
-      this.#pushAll(ids);
-    }
-  }
-
-  #pushAll(ids: Uint32Array): void {
-    if (this.#counting) {
-      this.#outLen += ids.length;
-      return;
-    }
-    if (this.#outLen + ids.length > this.#out.length) this.#grow(ids.length);
-    this.#out.set(ids, this.#outLen);
-    this.#outLen += ids.length;
-  }
-
-  /** Merges a piece into `#pieceIds`; returns how many ids. */
-  #mergePiece(text: string, start: number, end: number): number {
-    const units = end - start;
-    if (this.#scratch.length < units * 3) this.#scratch = new Uint8Array(units * 3 * 2);
-    const bytes = this.#scratch;
-    const n = encodeUtf8Into(text, start, end, bytes);
-    if (this.#pieceIds.length < n) this.#pieceIds = new Uint32Array(n * 2);
-    if (n === 1) {
-      this.#pieceIds[0] = this.#byteIds[bytes[0]!]!;
-      return 1;
-    }
-    if (this.ignoreMerges) {
-      const id = this.tokenBytes.lookup(bytes, 0, n);
-      if (id >= 0) {
-        this.#pieceIds[0] = id;
-        return 1;
-      }
-    }
-    return this.#merger.merge(bytes, n, this.#pieceIds, 0);
   }
 
   decodeBytes(ids: ArrayLike<number>): Uint8Array {
@@ -377,7 +290,55 @@ export class BpeTokenizer implements Tokenizer {
   }
 
   decode(ids: ArrayLike<number>): string {
-    return textDecoder.decode(this.#decodeInto('decode', ids));
+    if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') {
+      throw invalid(
+        'decode',
+        'ids',
+        `expected an array of token ids, received ${describeValue(ids)}.`,
+      );
+    }
+    // Tokens that are whole UTF-8 on their own join as cached strings; runs of tokens that are
+    // not (parts of characters) go through the bytes. A run ends before a token that starts a
+    // character, where a UTF-8 decoder holds nothing that could still complete, so the text
+    // equals decoding all bytes at once (invalid bytes become U+FFFD the same way).
+    // Filled up front so the array stays dense (fast elements), then cached lazily.
+    this.#tokenStrings ??= new Array<string | null | undefined>(this.vocabSize).fill(undefined);
+    const strings = this.#tokenStrings;
+    let text = '';
+    for (let k = 0; k < ids.length; ) {
+      let piece = strings[ids[k]!];
+      if (piece === undefined) piece = this.#tokenString(ids[k]!);
+      if (piece !== null) {
+        text += piece;
+        k++;
+        continue;
+      }
+      // A run of tokens that are parts of characters (or invalid ids, which throw below).
+      let end = k + 1;
+      for (; end < ids.length; end++) {
+        let next = strings[ids[end]!];
+        if (next === undefined) next = this.#tokenString(ids[end]!);
+        if (next !== null) break;
+      }
+      text += textDecoder.decode(this.#decodeInto('decode', ids, k, end));
+      k = end;
+    }
+    return text;
+  }
+
+  /** The text of a token that is whole UTF-8 on its own (cached), else null. */
+  #tokenString(id: number): string | null {
+    if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) return null;
+    const bytes = this.tokenBytes.has(id) ? this.tokenBytes.bytes(id) : this.#specialBytes.get(id);
+    if (bytes === undefined) return null;
+    let text: string | null;
+    try {
+      text = strictDecoder.decode(bytes);
+    } catch {
+      text = null;
+    }
+    this.#tokenStrings![id] = text;
+    return text;
   }
 
   /** The bytes of one token (ordinary or special); empty for an unknown id. */
@@ -387,42 +348,41 @@ export class BpeTokenizer implements Tokenizer {
       : (this.#specialBytes.get(id)?.slice() ?? new Uint8Array(0));
   }
 
-  #decodeInto(fn: string, ids: ArrayLike<number>): Uint8Array {
+  #decodeInto(fn: string, ids: ArrayLike<number>, from = 0, to: number = ids.length): Uint8Array {
     if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') {
       throw invalid(fn, 'ids', `expected an array of token ids, received ${describeValue(ids)}.`);
     }
     const vocab = this.tokenBytes;
     let buffer = this.#decodeBuffer;
     let at = 0;
-    for (let k = 0; k < ids.length; k++) {
+    for (let k = from; k < to; ) {
+      at = vocab.gather(ids, k, to, buffer, at);
+      k = vocab.gathered;
+      if (k === to) break;
       const id = ids[k]!;
-      const n = vocab.lengthOf(id);
-      if (at + Math.max(n, 1024) > buffer.length) {
-        const grown = new Uint8Array(Math.max(buffer.length * 2, at + n + 1024));
-        grown.set(buffer.subarray(0, at));
-        buffer = grown;
-        this.#decodeBuffer = grown;
-      }
-      if (n !== 0) {
-        at = vocab.copyTo(id, buffer, at);
-        continue;
-      }
-      const special = Number.isInteger(id) ? this.#specialBytes.get(id) : undefined;
-      if (special === undefined) {
+      const bytes = vocab.has(id)
+        ? vocab.bytes(id)
+        : Number.isInteger(id)
+          ? this.#specialBytes.get(id)
+          : undefined;
+      if (bytes === undefined) {
         throw invalid(
           fn,
           `ids[${k}]`,
           `${describeValue(id)} is not a token id of this tokenizer (ids are integers below ${this.vocabSize} that name a token); check that the ids came from the same vocabulary.`,
         );
       }
-      if (at + special.length > buffer.length) {
-        const grown = new Uint8Array(buffer.length * 2 + special.length);
+      if (at + bytes.length > buffer.length) {
+        // Grow for the rest, estimated from what the ids so far took.
+        const estimate = Math.ceil((at / Math.max(k, 1)) * (ids.length - k)) + bytes.length + 64;
+        const grown = new Uint8Array(Math.max(buffer.length * 2, at + estimate));
         grown.set(buffer.subarray(0, at));
         buffer = grown;
         this.#decodeBuffer = grown;
       }
-      buffer.set(special, at);
-      at += special.length;
+      buffer.set(bytes, at);
+      at += bytes.length;
+      k++;
     }
     return buffer.subarray(0, at);
   }

@@ -47,60 +47,78 @@ function formatError(argument: string, detail: string): TokenizerError {
   return new TokenizerError({ code: 'INVALID_FORMAT', fn: FN, argument, detail });
 }
 
-/** Packs `(base64 slice, rank)` entries, validating them. */
+/** Decodes `(base64 slice, rank)` entries into packed token bytes as they come, validating them. */
 class RankPacker {
-  #b64: number[] = [];
-  #maxRank = -1;
-  #chars = 0;
-  constructor(
-    readonly text: string,
-    readonly argument: string,
-    readonly maxRank: number,
-  ) {}
+  readonly #text: string;
+  readonly #argument: string;
+  readonly #maxRank: number;
+  #pool: Uint8Array;
+  #at = 0;
+  #start = new Uint32Array(1024);
+  #length = new Uint32Array(1024);
+  #lineOf = new Int32Array(1024);
+  #count = 0;
+  #size = 0;
+
+  constructor(text: string, argument: string, maxRank: number) {
+    this.#text = text;
+    this.#argument = argument;
+    this.#maxRank = maxRank;
+    // Base64 never decodes to more than 3/4 of its characters.
+    this.#pool = new Uint8Array(Math.ceil((text.length * 3) / 4) + 3);
+  }
 
   add(start: number, end: number, rank: number, line: number): void {
-    if (!(rank <= this.maxRank)) {
+    if (rank >= this.#start.length) this.#grow(rank, line);
+    if (this.#length[rank] !== 0) {
+      throw formatError(
+        this.#argument,
+        `line ${line}: rank ${rank} is also given on line ${this.#lineOf[rank]}; each rank may appear once.`,
+      );
+    }
+    const next = decodeBase64Into(this.#text, start, end, this.#pool, this.#at);
+    if (next < 0) {
+      throw formatError(
+        this.#argument,
+        `line ${line}: ${JSON.stringify(this.#text.slice(start, Math.min(end, start + 40)))} is not valid base64.`,
+      );
+    }
+    this.#start[rank] = this.#at;
+    this.#length[rank] = next - this.#at;
+    this.#lineOf[rank] = line;
+    this.#at = next;
+    this.#count++;
+    if (rank >= this.#size) this.#size = rank + 1;
+  }
+
+  #grow(rank: number, line: number): void {
+    if (!(rank <= this.#maxRank)) {
       throw new TokenizerError({
         code: 'LIMIT_EXCEEDED',
         fn: FN,
-        argument: this.argument,
-        detail: `line ${line}: rank ${rank} exceeds maxRank ${this.maxRank}; raise options.maxRank if the file is trusted.`,
+        argument: this.#argument,
+        detail: `line ${line}: rank ${rank} exceeds maxRank ${this.#maxRank}; raise options.maxRank if the file is trusted.`,
       });
     }
-    this.#b64.push(start, end, rank, line);
-    this.#chars += end - start;
-    if (rank > this.#maxRank) this.#maxRank = rank;
+    let capacity = this.#start.length;
+    while (capacity <= rank) capacity *= 2;
+    const grow = <T extends Uint32Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(capacity);
+      b.set(a);
+      return b;
+    };
+    this.#start = grow(this.#start, (n) => new Uint32Array(n));
+    this.#length = grow(this.#length, (n) => new Uint32Array(n));
+    this.#lineOf = grow(this.#lineOf, (n) => new Int32Array(n));
   }
 
   finish(): TokenBytes {
-    const entries = this.#b64;
-    const size = this.#maxRank + 1;
-    const pool = new Uint8Array((this.#chars / 4) * 3);
-    const start = new Uint32Array(size);
-    const length = new Uint32Array(size);
-    const lineOf = new Int32Array(size);
-    let at = 0;
-    for (let k = 0; k < entries.length; k += 4) {
-      const [s, e, rank, line] = [entries[k]!, entries[k + 1]!, entries[k + 2]!, entries[k + 3]!];
-      if (length[rank] !== 0) {
-        throw formatError(
-          this.argument,
-          `line ${line}: rank ${rank} is also given on line ${lineOf[rank]}; each rank may appear once.`,
-        );
-      }
-      const next = decodeBase64Into(this.text, s, e, pool, at);
-      if (next < 0) {
-        throw formatError(
-          this.argument,
-          `line ${line}: ${JSON.stringify(this.text.slice(s, Math.min(e, s + 40)))} is not valid base64.`,
-        );
-      }
-      start[rank] = at;
-      length[rank] = next - at;
-      lineOf[rank] = line;
-      at = next;
-    }
-    return TokenBytes.fromPacked(pool, start, length, entries.length / 4);
+    return TokenBytes.fromPacked(
+      this.#pool.slice(0, this.#at),
+      this.#start.slice(0, this.#size),
+      this.#length.slice(0, this.#size),
+      this.#count,
+    );
   }
 }
 

@@ -65,6 +65,8 @@ export class TokenBytes {
   readonly size: number;
   /** Number of ids that have bytes. */
   readonly count: number;
+  /** Bytes in the longest token. */
+  readonly maxLength: number;
   readonly #pool: Uint8Array;
   readonly #start: Uint32Array;
   readonly #length: Uint32Array;
@@ -77,6 +79,9 @@ export class TokenBytes {
     this.#length = length;
     this.size = start.length;
     this.count = count;
+    let longest = 0;
+    for (let id = 0; id < length.length; id++) if (length[id]! > longest) longest = length[id]!;
+    this.maxLength = longest;
     let capacity = 16;
     while (capacity < count * 2) capacity *= 2;
     this.#index = new Int32Array(capacity * SLOT);
@@ -177,7 +182,7 @@ export class TokenBytes {
 
   /** Whether `id` is a token here. */
   has(id: number): boolean {
-    return id >= 0 && id < this.size && this.#length[id] !== 0;
+    return (this.#length[id] ?? 0) !== 0;
   }
 
   /** Byte length of token `id` (0 when absent). */
@@ -191,17 +196,34 @@ export class TokenBytes {
     return this.#pool.subarray(s, s + (this.#length[id] ?? 0));
   }
 
-  /** Copies the bytes of `id` into `out` at `at`; returns the position after them. */
-  copyTo(id: number, out: Uint8Array, at: number): number {
+  /** Where the last {@link gather} stopped in its `ids`. */
+  gathered = 0;
+
+  /**
+   * Copies the bytes of `ids[from, to)` into `out` at `at`, stopping at the first id that is not a
+   * token here or whose bytes do not fit; returns the position after the bytes copied and sets
+   * {@link gathered} to the index it stopped at.
+   */
+  gather(ids: ArrayLike<number>, from: number, to: number, out: Uint8Array, at: number): number {
     const pool = this.#pool;
-    const s = this.#start[id]!;
-    const n = this.#length[id]!;
-    if (n < 16) {
-      for (let i = 0; i < n; i++) out[at + i] = pool[s + i]!;
-    } else {
-      out.set(pool.subarray(s, s + n), at);
+    const starts = this.#start;
+    const lengths = this.#length;
+    const capacity = out.length;
+    let k = from;
+    for (; k < to; k++) {
+      const id = ids[k]!;
+      const n = lengths[id] ?? 0;
+      if (n === 0 || at + n > capacity) break;
+      const s = starts[id]!;
+      if (n <= 8) {
+        for (let i = 0; i < n; i++) out[at + i] = pool[s + i]!;
+      } else {
+        out.set(pool.subarray(s, s + n), at);
+      }
+      at += n;
     }
-    return at + n;
+    this.gathered = k;
+    return at;
   }
 
   /** The id whose bytes are `bytes[start, end)`, or -1. */

@@ -35,6 +35,7 @@ import {
 import { sumKernel, sumOrtKernel } from '../kernels/sum.js';
 import { webGpuAttentionKernels } from '../webgpu/attentionKernels.js';
 import { tf } from './engine.js';
+import { tensorScatterUpdateKernel } from './kernels/tensorScatterUpdate.js';
 import { unsortedSegmentSumKernel } from './kernels/unsortedSegmentSum.js';
 import { loadOnnxRuntime } from './onnxruntime.js';
 
@@ -61,6 +62,16 @@ const REQUIRED: Readonly<Record<string, readonly KernelConfig[]>> = {
   wasm: [unsortedSegmentSumKernel('wasm')],
 };
 
+/**
+ * Engine kernels replaced in both modes because the engine's own is wrong or wasteful: cpu
+ * TensorScatterUpdate writes into its input (the output aliases it), and wasm Identity copies
+ * every tensor autodiff saves for the backward pass, doubling activation memory.
+ */
+const CORRECTIONS: Readonly<Record<string, readonly KernelConfig[]>> = {
+  cpu: [tensorScatterUpdateKernel('cpu')],
+  wasm: [identityWasmKernel],
+};
+
 /** Fused and faster kernels computed in JavaScript on host memory ('fast' mode only). */
 const FAST_HOST: readonly HostKernelFactory[] = [
   sumKernel,
@@ -85,7 +96,7 @@ const FAST_ORT: readonly OrtKernelFactory[] = [
 
 /** Engine kernels replaced by plain configs, per backend ('fast' mode only). */
 const FAST_CONFIGS: Readonly<Record<string, readonly KernelConfig[]>> = {
-  wasm: [identityWasmKernel, sliceWasmKernel, splitVWasmKernel],
+  wasm: [sliceWasmKernel, splitVWasmKernel],
   webgpu: webGpuAttentionKernels,
 };
 
@@ -181,6 +192,7 @@ export function registerLlmkitKernels(backendName: string, options: KernelOption
       wanted.set(config.kernelName, config);
     }
   }
+  for (const config of CORRECTIONS[backendName] ?? []) wanted.set(config.kernelName, config);
   let report: KernelReport = { features: [], notes: [] };
   if (options.mode === 'fast') {
     for (const config of FAST_CONFIGS[backendName] ?? []) wanted.set(config.kernelName, config);
@@ -212,6 +224,7 @@ export function llmkitKernelNames(): Readonly<Record<string, readonly string[]>>
   for (const backend of HOST_BACKENDS) {
     names[backend] = [
       ...(REQUIRED[backend] ?? []).map((c) => c.kernelName),
+      ...(CORRECTIONS[backend] ?? []).map((c) => c.kernelName),
       ...FAST_HOST.map((f) => f.kernelName),
       ...(FAST_CONFIGS[backend] ?? []).map((c) => c.kernelName),
       'BatchMatMul',

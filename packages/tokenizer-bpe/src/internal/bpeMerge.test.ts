@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ourEncoding } from '../../test/references.js';
 import { BpeMerger, SMALL_PIECE } from './bpeMerge.js';
+import { mergeBuckets } from './mergeBuckets.js';
+import { mergeHeap } from './mergeHeap.js';
 import { PairTable } from './pairTable.js';
 
 describe('BPE merging', () => {
@@ -24,11 +26,38 @@ describe('BPE merging', () => {
       fc.property(inputs, (bytes) => {
         const n = Math.min(bytes.length, SMALL_PIECE);
         const a = merger.mergeFlat(bytes, n, flat, 0);
-        const b = merger.mergeHeap(bytes, n, heap, 0);
+        const b = mergeHeap(merger, bytes, n, heap, 0);
         expect([...heap.subarray(0, b)]).toEqual([...flat.subarray(0, a)]);
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('gives the same ids through rank buckets and the heap, on long repetitive pieces', () => {
+    for (const name of ['cl100k_base', 'o200k_base'] as const) {
+      const vocab = ourEncoding(name);
+      const byteIds = Int32Array.from({ length: 256 }, (_, b) => vocab.byteToken(b));
+      const merger = new BpeMerger(vocab.tokenBytes, new PairTable(0), true, byteIds);
+      const encoder = new TextEncoder();
+      const unit = fc.constantFrom('a', 'ab', ' ', '  a', '中', '\n', 'é', '😀', '-=', 'the ', '0');
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(unit, fc.integer({ min: 1, max: 120 })), {
+            minLength: 1,
+            maxLength: 6,
+          }),
+          (runs) => {
+            const bytes = encoder.encode(runs.map(([u, k]) => u.repeat(k)).join(''));
+            const a = new Uint32Array(bytes.length);
+            const b = new Uint32Array(bytes.length);
+            const na = mergeHeap(merger, bytes, bytes.length, a, 0);
+            const nb = mergeBuckets(merger, bytes, bytes.length, b, 0);
+            expect([...b.subarray(0, nb)]).toEqual([...a.subarray(0, na)]);
+          },
+        ),
+        { numRuns: 150 },
+      );
+    }
   });
 
   it('is linear on a long run of one letter, spaces or CJK', () => {

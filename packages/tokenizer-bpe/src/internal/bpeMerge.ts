@@ -2,6 +2,8 @@
  * Byte-pair merging of one pre-token: start from one token per byte, then repeatedly merge the
  * adjacent pair with the lowest rank, the leftmost one on ties — the rule of tiktoken's
  * `byte_pair_merge` (`src/lib.rs`) and of Hugging Face's `Word::merge_all` (`models/bpe/word.rs`).
+ * This file holds the pair lookups and the flat scan; `mergeHeap.ts` and `mergeBuckets.ts` the
+ * long-piece variants.
  *
  * Two implementations of that one rule. Short pieces (almost all of them) use tiktoken's scan of
  * a flat array, O(n²) but fastest for small n. Long pieces use a binary heap keyed by
@@ -10,20 +12,29 @@
  * that both give the same ids.
  */
 import type { TokenBytes } from '../tokenBytes.js';
+import { mergeBuckets } from './mergeBuckets.js';
+import { mergeHeap } from './mergeHeap.js';
 import { NO_MERGE, type PairTable } from './pairTable.js';
 
 /** Pieces up to this many bytes use the flat scan. */
 export const SMALL_PIECE = 48;
+/** Pieces longer than this use rank buckets; those in between, the heap. */
+export const LARGE_PIECE = 4096;
 
 export class BpeMerger {
   readonly #vocab: TokenBytes;
   readonly #pairs: PairTable;
   readonly #ranksMode: boolean;
-  readonly #byteIds: Int32Array;
-  #rank = 0;
+  readonly byteIds: Int32Array;
+  readonly #maxLength: number;
+  /** Merged id (or -1) and rank of each pair of single bytes `a << 8 | b`. */
+  readonly bytePairMerged: Int32Array;
+  readonly bytePairRank: Int32Array;
+  /** The rank of the merge the last {@link pair} call found. */
+  rank = 0;
   // Scratch for the flat scan.
   readonly #ids = new Int32Array(SMALL_PIECE);
-  readonly #starts = new Int32Array(SMALL_PIECE + 1);
+  readonly #next = new Int32Array(SMALL_PIECE);
   readonly #merged = new Int32Array(SMALL_PIECE);
   readonly #ranks = new Int32Array(SMALL_PIECE);
 
@@ -37,188 +48,106 @@ export class BpeMerger {
     this.#vocab = vocab;
     this.#pairs = pairs;
     this.#ranksMode = ranksMode;
-    this.#byteIds = byteIds;
+    this.byteIds = byteIds;
+    this.#maxLength = vocab.maxLength;
+    // Every merge of two single bytes, precomputed: the first lookups of every piece.
+    const merged = new Int32Array(65536).fill(-1);
+    const ranks = new Int32Array(65536);
+    if (ranksMode) {
+      // With ranks, a two-byte token is the merge of its bytes, ranked by its id.
+      for (let id = 0; id < vocab.size; id++) {
+        if (vocab.lengthOf(id) !== 2) continue;
+        const [a, b] = vocab.bytes(id);
+        merged[(a! << 8) | b!] = id;
+        ranks[(a! << 8) | b!] = id;
+      }
+    } else {
+      for (let a = 0; a < 256; a++) {
+        for (let b = 0; b < 256; b++) {
+          merged[(a << 8) | b] = pairs.get(byteIds[a]!, byteIds[b]!);
+          ranks[(a << 8) | b] = pairs.lastRank;
+        }
+      }
+    }
+    this.bytePairMerged = merged;
+    this.bytePairRank = ranks;
   }
 
   /**
    * The id that parts `a = bytes[s, m)` and `b = bytes[m, e)` merge into (its rank in `#rank`),
    * or -1. With ranks, the concatenation is looked up directly, as tiktoken does.
    */
-  #pair(bytes: Uint8Array, s: number, e: number, a: number, b: number): number {
+  pair(bytes: Uint8Array, s: number, e: number, a: number, b: number): number {
     if (this.#ranksMode) {
-      const m = this.#vocab.lookup(bytes, s, e);
-      this.#rank = m;
+      const m = e - s > this.#maxLength ? -1 : this.#vocab.lookup(bytes, s, e);
+      this.rank = m;
       return m;
     }
     const m = this.#pairs.get(a, b);
     if (m < 0) return NO_MERGE;
-    this.#rank = this.#pairs.lastRank;
+    this.rank = this.#pairs.lastRank;
     return m;
   }
 
   /** Merges `bytes[0, n)` and writes the resulting ids to `out`; returns how many. */
   merge(bytes: Uint8Array, n: number, out: Uint32Array, at: number): number {
-    return n <= SMALL_PIECE ? this.mergeFlat(bytes, n, out, at) : this.mergeHeap(bytes, n, out, at);
+    if (n <= SMALL_PIECE) return this.mergeFlat(bytes, n, out, at);
+    return n <= LARGE_PIECE
+      ? mergeHeap(this, bytes, n, out, at)
+      : mergeBuckets(this, bytes, n, out, at);
   }
 
-  /** The flat O(n²) scan; `n ≤ SMALL_PIECE`. */
+  /**
+   * tiktoken's flat scan, O(n²), for `n ≤ SMALL_PIECE`: find the lowest-ranked pair, merge,
+   * repeat. Parts are a linked list over byte offsets (`next`), so a merge relinks instead of
+   * shifting arrays; `merged[p]`/`ranks[p]` describe the pair starting at part `p`.
+   */
   mergeFlat(bytes: Uint8Array, n: number, out: Uint32Array, at: number): number {
     const ids = this.#ids;
-    const starts = this.#starts;
+    const next = this.#next;
     const merged = this.#merged;
     const ranks = this.#ranks;
-    const byteIds = this.#byteIds;
+    const byteIds = this.byteIds;
+    const pairMerged = this.bytePairMerged;
+    const pairRank = this.bytePairRank;
     for (let i = 0; i < n; i++) {
       ids[i] = byteIds[bytes[i]!]!;
-      starts[i] = i;
+      next[i] = i + 1;
     }
-    starts[n] = n;
     for (let i = 0; i + 1 < n; i++) {
-      merged[i] = this.#pair(bytes, i, i + 2, ids[i]!, ids[i + 1]!);
-      ranks[i] = this.#rank;
+      const key = (bytes[i]! << 8) | bytes[i + 1]!;
+      merged[i] = pairMerged[key]!;
+      ranks[i] = pairRank[key]!;
     }
-    let len = n;
+    merged[n - 1] = -1;
     for (;;) {
       let best = -1;
+      let before = -1;
+      let bestBefore = -1;
       let bestRank = 0x7fffffff;
-      for (let i = 0; i + 1 < len; i++) {
-        if (merged[i]! >= 0 && ranks[i]! < bestRank) {
-          bestRank = ranks[i]!;
-          best = i;
+      for (let p = 0; p < n; before = p, p = next[p]!) {
+        if (merged[p]! >= 0 && ranks[p]! < bestRank) {
+          bestRank = ranks[p]!;
+          best = p;
+          bestBefore = before;
         }
       }
       if (best < 0) break;
+      // Merge part `best` with the part after it, then re-rank the pairs on either side.
       ids[best] = merged[best]!;
-      len--;
-      for (let j = best + 1; j < len; j++) {
-        ids[j] = ids[j + 1]!;
-        starts[j] = starts[j + 1]!;
-        merged[j] = merged[j + 1]!;
-        ranks[j] = ranks[j + 1]!;
+      const after = next[next[best]!]!;
+      next[best] = after;
+      if (after < n) {
+        merged[best] = this.pair(bytes, best, next[after]!, ids[best]!, ids[after]!);
+        ranks[best] = this.rank;
+      } else merged[best] = -1;
+      if (bestBefore >= 0) {
+        merged[bestBefore] = this.pair(bytes, bestBefore, after, ids[bestBefore]!, ids[best]!);
+        ranks[bestBefore] = this.rank;
       }
-      starts[len] = n;
-      if (best + 1 < len) {
-        merged[best] = this.#pair(
-          bytes,
-          starts[best]!,
-          starts[best + 2]!,
-          ids[best]!,
-          ids[best + 1]!,
-        );
-        ranks[best] = this.#rank;
-      }
-      if (best > 0) {
-        merged[best - 1] = this.#pair(
-          bytes,
-          starts[best - 1]!,
-          starts[best + 1]!,
-          ids[best - 1]!,
-          ids[best]!,
-        );
-        ranks[best - 1] = this.#rank;
-      }
-    }
-    for (let i = 0; i < len; i++) out[at + i] = ids[i]!;
-    return len;
-  }
-
-  /** The O(n log n) heap over a linked list of parts, for any `n`. */
-  mergeHeap(bytes: Uint8Array, n: number, out: Uint32Array, at: number): number {
-    const id = new Int32Array(n);
-    const next = new Int32Array(n);
-    const prev = new Int32Array(n);
-    const version = new Int32Array(n);
-    // Heap entries: (rank, position, version of the position when pushed).
-    let capacity = n * 3;
-    let hRank = new Int32Array(capacity);
-    let hPos = new Int32Array(capacity);
-    let hVer = new Int32Array(capacity);
-    let size = 0;
-    const less = (i: number, j: number): boolean =>
-      hRank[i]! < hRank[j]! || (hRank[i] === hRank[j] && hPos[i]! < hPos[j]!);
-    const swap = (i: number, j: number): void => {
-      const r = hRank[i]!;
-      const p = hPos[i]!;
-      const v = hVer[i]!;
-      hRank[i] = hRank[j]!;
-      hPos[i] = hPos[j]!;
-      hVer[i] = hVer[j]!;
-      hRank[j] = r;
-      hPos[j] = p;
-      hVer[j] = v;
-    };
-    const push = (pos: number): void => {
-      const right = next[pos]!;
-      const m = this.#pair(bytes, pos, right < n ? next[right]! : n, id[pos]!, id[right]!);
-      if (m < 0) return;
-      if (size === capacity) {
-        capacity *= 2;
-        const grow = (a: Int32Array): Int32Array<ArrayBuffer> => {
-          const b = new Int32Array(capacity);
-          b.set(a);
-          return b;
-        };
-        hRank = grow(hRank);
-        hPos = grow(hPos);
-        hVer = grow(hVer);
-      }
-      let i = size++;
-      hRank[i] = this.#rank;
-      hPos[i] = pos;
-      hVer[i] = version[pos]!;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (!less(i, parent)) break;
-        swap(i, parent);
-        i = parent;
-      }
-    };
-    const pop = (): void => {
-      size--;
-      if (size === 0) return;
-      hRank[0] = hRank[size]!;
-      hPos[0] = hPos[size]!;
-      hVer[0] = hVer[size]!;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= size) break;
-        const c = l + 1 < size && less(l + 1, l) ? l + 1 : l;
-        if (!less(c, i)) break;
-        swap(c, i);
-        i = c;
-      }
-    };
-
-    const byteIds = this.#byteIds;
-    for (let i = 0; i < n; i++) {
-      id[i] = byteIds[bytes[i]!]!;
-      next[i] = i + 1;
-      prev[i] = i - 1;
-    }
-    for (let i = 0; i + 1 < n; i++) push(i);
-    while (size > 0) {
-      const pos = hPos[0]!;
-      const stale = hVer[0] !== version[pos];
-      pop();
-      if (stale) continue;
-      // Merge part `pos` with the part after it.
-      const right = next[pos]!;
-      const after = next[right]!;
-      id[pos] = this.#pair(bytes, pos, after, id[pos]!, id[right]!);
-      next[pos] = after;
-      if (after < n) prev[after] = pos;
-      version[right] = -1;
-      version[pos] = version[pos]! + 1;
-      const before = prev[pos]!;
-      if (before >= 0) {
-        version[before] = version[before]! + 1;
-        push(before);
-      }
-      if (after < n) push(pos);
     }
     let count = 0;
-    for (let i = 0; i < n; i = next[i]!) out[at + count++] = id[i]!;
+    for (let p = 0; p < n; p = next[p]!) out[at + count++] = ids[p]!;
     return count;
   }
 }
