@@ -23,12 +23,7 @@ import {
 import { createGpt, type GptConfig, lossAndGradients, randomBatch } from './nanoGpt.js';
 import { markdownTable, median } from './timing.js';
 
-const quick = process.argv.includes('--quick');
-const MATMUL = quick ? 1024 : 4096;
-const ATTENTION = quick ? { b: 2, h: 4, t: 256, d: 64 } : { b: 4, h: 8, t: 1024, d: 64 };
-const STEP: GptConfig & { batch: number } = quick
-  ? { vocabSize: 65, blockSize: 64, layers: 2, heads: 4, embed: 128, batch: 4 }
-  : { vocabSize: 65, blockSize: 256, layers: 6, heads: 6, embed: 384, batch: 32 };
+let quick = process.argv.includes('--quick');
 const started = performance.now();
 
 let info: Awaited<ReturnType<typeof initCompute>>;
@@ -40,6 +35,18 @@ try {
 }
 console.log(`adapter: ${info.device}`);
 console.log(`features: ${info.features.join(', ')}`);
+if (!quick && /llvmpipe|lavapipe|swiftshader|software/i.test(info.device)) {
+  // The full sizes would take an hour on a CPU-emulated adapter.
+  console.log(
+    'software adapter: running the --quick sizes (is the GPU driver’s Vulkan ICD installed?)',
+  );
+  quick = true;
+}
+const MATMUL = quick ? 1024 : 4096;
+const ATTENTION = quick ? { b: 2, h: 4, t: 256, d: 64 } : { b: 4, h: 8, t: 1024, d: 64 };
+const STEP: GptConfig & { batch: number } = quick
+  ? { vocabSize: 65, blockSize: 64, layers: 2, heads: 4, embed: 128, batch: 4 }
+  : { vocabSize: 65, blockSize: 256, layers: 6, heads: 6, embed: 384, batch: 32 };
 
 /** A rate in GFLOP/s to three significant digits. */
 const gflops = (flops: number, ms: number): string => (flops / ms / 1e6).toPrecision(3);

@@ -184,8 +184,8 @@ interface Case {
   forward(inputs: Tensor[]): Tensor;
   /** Forward and backward of Σ(forward · r) for a fixed random r. */
   training?: boolean;
-  /** False when llmkit has no JavaScript kernel for it ('portable' composes the engine's). */
-  portable?: boolean;
+  /** Modes in which llmkit composes this pass from engine operations rather than a kernel. */
+  composed?: { forward?: Mode[]; training?: Mode[] };
 }
 const ROWS = 2048;
 const C = 128;
@@ -197,7 +197,7 @@ const cases: Case[] = [
     make: () => [ops.randomNormal([ROWS, 4 * C])],
     forward: ([x]) => gelu(x!),
     training: true,
-    portable: false,
+    composed: { forward: ['portable'], training: ['portable'] },
   },
   {
     name: 'layerNorm [2048, 128]',
@@ -205,6 +205,7 @@ const cases: Case[] = [
     make: () => [ops.randomNormal([ROWS, C]), ops.ones([C]), ops.zeros([C])],
     forward: ([x, g, b]) => layerNorm(x!, g!, b!),
     training: true,
+    composed: { forward: ['fast', 'portable'] },
   },
   {
     name: 'rmsNorm [2048, 128]',
@@ -212,6 +213,7 @@ const cases: Case[] = [
     make: () => [ops.randomNormal([ROWS, C]), ops.ones([C])],
     forward: ([x, g]) => rmsNorm(x!, g!),
     training: true,
+    composed: { forward: ['fast', 'portable'] },
   },
   {
     name: 'causalSoftmax [16, 4, 128, 128]',
@@ -219,6 +221,7 @@ const cases: Case[] = [
     make: () => [ops.randomNormal([16, 4, 128, 128])],
     forward: ([x]) => causalSoftmax(x!, 0.18),
     training: true,
+    composed: { forward: ['portable'], training: ['portable'] },
   },
   {
     name: 'softmaxCrossEntropy [2048, 65]',
@@ -297,7 +300,8 @@ for (const c of cases) {
     const engine = median(samples[`engine|${phase}`]!);
     const cell = (mode: Mode): string => {
       const ms = median(samples[`${mode}|${phase}`]!);
-      if (mode === 'portable' && c.portable === false) return `${ms.toFixed(2)} (composed)`;
+      if (c.composed?.[phase as 'forward' | 'training']?.includes(mode))
+        return `${ms.toFixed(2)} (composed)`;
       return `${ms.toFixed(2)} (${(engine / ms).toFixed(1)}×)`;
     };
     fusedRows.push([

@@ -1,6 +1,7 @@
 /**
  * Square float32 matmul throughput (GFLOP/s = 2n³ / time) at n = 256 … 2048 on tfjs's cpu and
- * wasm backends, as `initCompute` starts them, and on onnxruntime-node's MatMul (one intra-op
+ * wasm backends with tfjs's own kernels (`kernels: 'engine'`; bench/kernels.ts times llmkit's
+ * kernels for every transpose flag), and on onnxruntime-node's MatMul (one intra-op
  * thread, and all cores), in one process. Engines alternate within each round; the table gives
  * medians over rounds. The cpu backend at 2048 takes ~20 s per product and is timed once.
  *
@@ -28,11 +29,11 @@ function tfjsEngine(backend: 'cpu' | 'wasm'): Engine {
     name: `tfjs ${backend}`,
     rounds: (n) => (backend === 'cpu' && n >= 2048 ? 1 : ROUNDS),
     async setup(n) {
-      await initCompute({ backend });
+      await initCompute({ backend, kernels: 'engine' });
       const a: Tensor = ops.randomUniform([n, n], -1, 1, 'float32', 1);
       const b: Tensor = ops.randomUniform([n, n], -1, 1, 'float32', 2);
       return async () => {
-        await initCompute({ backend });
+        await initCompute({ backend, kernels: 'engine' });
         const start = performance.now();
         const c = ops.matMul(a, b);
         await c.data();

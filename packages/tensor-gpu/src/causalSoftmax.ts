@@ -44,12 +44,10 @@ export function causalSoftmax<T extends Tensor>(scores: T, scale = 1): T {
   if (hasKernel(CAUSAL_SOFTMAX))
     return tf.engine().runKernel(CAUSAL_SOFTMAX, { x: scores }, { scale }) as T;
   return tf.tidy(() => {
+    // An additive [T, S] mask of 0 and −∞, broadcast over the leading axes (as nanoGPT's
+    // masked_fill); built per call, it is S·T elements against the scores' B·H·T·S.
     const visible = tf.cast(tf.linalg.bandPart(tf.ones([t, s]), -1, s - t), 'bool');
-    const masked = tf.where(
-      visible,
-      tf.mul(scores, scale),
-      tf.fill([t, s], Number.NEGATIVE_INFINITY),
-    );
-    return tf.softmax(masked);
+    const mask = tf.where(visible, tf.zeros([t, s]), tf.fill([t, s], Number.NEGATIVE_INFINITY));
+    return tf.softmax(tf.add(tf.mul(scores, scale), mask));
   }) as T;
 }

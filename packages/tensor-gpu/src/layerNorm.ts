@@ -6,7 +6,7 @@
 
 import { check } from './internal/check.js';
 import { tf } from './internal/engine.js';
-import { hasKernel, isJavaScriptKernel, recordingGradients } from './internal/kernels.js';
+import { hasKernel, recordingGradients } from './internal/kernels.js';
 import { checkFloatTensor, checkShape } from './internal/tensorChecks.js';
 import { LAYER_NORM } from './kernels/layerNorm.js';
 import type { Tensor } from './tensor.js';
@@ -34,9 +34,10 @@ export function layerNorm<T extends Tensor>(x: T, gamma: Tensor, beta: Tensor, e
   checkShape(fn, 'gamma', checkFloatTensor(fn, 'gamma', gamma), [c]);
   checkShape(fn, 'beta', checkFloatTensor(fn, 'beta', beta), [c]);
   check.nonNegative(fn, 'epsilon', epsilon);
-  // The JavaScript forward pays off with its backward; alone, tfjs-wasm's vectorised elementwise
-  // kernels compose it faster (bench/kernels.ts), so it runs only while a gradient is recorded.
-  const fused = hasKernel(LAYER_NORM) && (!isJavaScriptKernel(LAYER_NORM) || recordingGradients());
+  // The fused forward pays off with its backward (it saves the row statistics); alone, tfjs's
+  // vectorised elementwise kernels compose it as fast (bench/kernels.ts), so it runs only while
+  // a gradient is recorded.
+  const fused = hasKernel(LAYER_NORM) && recordingGradients();
   if (fused) {
     const [y, mean, rstd] = tf
       .engine()

@@ -75,3 +75,49 @@ describe.each(['cpu', 'wasm'] as const)('gradients on %s', (backend) => {
     dispose([table, ids, g!]);
   });
 });
+
+describe.each(['cpu', 'wasm'] as const)('ops added for losses on %s', (backend) => {
+  it('stopGradient passes values through and blocks their gradient', async () => {
+    await initCompute({ backend });
+    const x = ops.tensor1d([1, -2, 3]);
+    // d/dx [x² + stop(x)·x] = 2x + stop(x) = 3x, not 4x.
+    const [g] = ops.grads((t: Tensor) =>
+      ops.sum(ops.add(ops.square(t), ops.mul(ops.stopGradient(t), t))),
+    )([x]);
+    expect(Array.from(g!.dataSync())).toEqual([3, -6, 9]);
+    expect(Array.from(ops.stopGradient(x).dataSync())).toEqual([1, -2, 3]);
+    dispose([x, g!]);
+  });
+
+  it('tensorScatterUpdate replaces the addressed entries of a copy', async () => {
+    await initCompute({ backend });
+    const x = ops.tensor2d([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    const indices = ops.tensor2d(
+      [
+        [0, 2],
+        [1, 0],
+      ],
+      [2, 2],
+      'int32',
+    );
+    const y = ops.tensorScatterUpdate(x, indices, ops.tensor1d([-1, -4]));
+    expect(Array.from(y.dataSync())).toEqual([1, 2, -1, -4, 5, 6]);
+    expect(Array.from(x.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
+    dispose([x, indices, y]);
+  });
+
+  it('profile reports the peak bytes of a function', async () => {
+    await initCompute({ backend });
+    const info = await ops.profile(() => {
+      const a = ops.zeros([256]); // 1 KiB
+      const b = ops.add(a, 1); // a second KiB while a is alive
+      a.dispose();
+      b.dispose();
+    });
+    expect(info.peakBytes).toBeGreaterThanOrEqual(2048);
+    expect(info.newBytes).toBe(0);
+  });
+});

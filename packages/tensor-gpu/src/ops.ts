@@ -8,15 +8,17 @@
  * added rather than import the engine directly, so the engine stays replaceable.
  *
  * Not here: chained methods on tensors (`x.square()`; the engine's Node build has none, use
- * `ops.square(x)`), in-place updates other than `Variable.assign`, and `stopGradient` (the
- * engine has none; compute such values outside the differentiated function).
+ * `ops.square(x)`) and in-place updates other than `Variable.assign`. The engine has no
+ * `stopGradient`; {@link stopGradient} below builds one from `customGrad`.
  */
 import { tf } from './internal/engine.js';
+import type { Tensor } from './tensor.js';
 
 // Creation, elementwise arithmetic and activations, comparisons, reductions and products,
-// softmax, shape and indexing, and automatic differentiation (grads, valueAndGrads,
-// variableGrads, customGrad). Random initialisers take an optional integer seed; prefer
-// `@llmkit/numeric`'s `Random` for weights that must match across platforms.
+// softmax, shape and indexing (`tensorScatterUpdate` writes single entries into a copy),
+// automatic differentiation (grads, valueAndGrads, variableGrads, customGrad), and `profile`
+// (peak and new bytes while a function runs). Random initialisers take an optional integer
+// seed; prefer `@llmkit/numeric`'s `Random` for weights that must match across platforms.
 export {
   abs,
   add,
@@ -89,6 +91,7 @@ export {
   pad,
   pow,
   prod,
+  profile,
   randomNormal,
   randomUniform,
   range,
@@ -123,6 +126,7 @@ export {
   tensor2d,
   tensor3d,
   tensor4d,
+  tensorScatterUpdate,
   tile,
   topk,
   transpose,
@@ -144,3 +148,17 @@ export {
  * `bandPart(ones([T, T]), -1, 0)`.
  */
 export const bandPart: typeof tf.linalg.bandPart = tf.linalg.bandPart;
+
+/**
+ * The identity in the forward pass whose gradient is zero: PyTorch's `x.detach()`, TensorFlow's
+ * `tf.stop_gradient`. Use it for values a loss treats as constants (a running reward mean, a KL
+ * reference point) but computes from the differentiated inputs. The result shares `x`'s data.
+ */
+export function stopGradient<T extends Tensor>(x: T): T {
+  return detach(x) as T;
+}
+
+const detach: (x: Tensor) => Tensor = tf.customGrad((x: Tensor | tf.GradSaveFunc) => ({
+  value: tf.clone(x as Tensor),
+  gradFunc: (dy: Tensor) => tf.zerosLike(dy),
+}));

@@ -5,7 +5,7 @@
  */
 import { check } from './internal/check.js';
 import { tf } from './internal/engine.js';
-import { hasKernel, isJavaScriptKernel, recordingGradients } from './internal/kernels.js';
+import { hasKernel, recordingGradients } from './internal/kernels.js';
 import { checkFloatTensor, checkShape } from './internal/tensorChecks.js';
 import { RMS_NORM } from './kernels/rmsNorm.js';
 import type { Tensor } from './tensor.js';
@@ -26,9 +26,10 @@ export function rmsNorm<T extends Tensor>(x: T, gamma: Tensor, epsilon = 1e-6): 
   checkFloatTensor(fn, 'x', x, 1);
   checkShape(fn, 'gamma', checkFloatTensor(fn, 'gamma', gamma), [x.shape[x.rank - 1]!]);
   check.nonNegative(fn, 'epsilon', epsilon);
-  // The JavaScript forward pays off with its backward; alone, tfjs-wasm's vectorised elementwise
-  // kernels compose it faster (bench/kernels.ts), so it runs only while a gradient is recorded.
-  const fused = hasKernel(RMS_NORM) && (!isJavaScriptKernel(RMS_NORM) || recordingGradients());
+  // The fused forward pays off with its backward (it saves the row statistics); alone, tfjs's
+  // vectorised elementwise kernels compose it as fast (bench/kernels.ts), so it runs only while
+  // a gradient is recorded.
+  const fused = hasKernel(RMS_NORM) && recordingGradients();
   if (fused) {
     const [y, rstd] = tf.engine().runKernel(RMS_NORM, { x, gamma }, { epsilon }) as Tensor[];
     rstd!.dispose();

@@ -13,13 +13,7 @@ import type { GradConfig, KernelConfig } from '@tensorflow/tfjs-core';
 import { adamWKernel } from '../kernels/adamW.js';
 import { batchMatMulKernel } from '../kernels/batchMatMul.js';
 import { causalAttentionGradient } from '../kernels/causalAttention.js';
-import {
-  causalSoftmaxGradient,
-  causalSoftmaxGradKernel,
-  causalSoftmaxGradOrtKernel,
-  causalSoftmaxKernel,
-  causalSoftmaxOrtKernel,
-} from '../kernels/causalSoftmax.js';
+import { causalSoftmaxGradient, causalSoftmaxOrtKernel } from '../kernels/causalSoftmax.js';
 import { geluGradient, geluGradKernel, geluKernel } from '../kernels/gelu.js';
 import type { HostKernelFactory } from '../kernels/hostKernel.js';
 import { identityWasmKernel } from '../kernels/identity.js';
@@ -41,6 +35,7 @@ import {
 import { sumKernel, sumOrtKernel } from '../kernels/sum.js';
 import { webGpuAttentionKernels } from '../webgpu/attentionKernels.js';
 import { tf } from './engine.js';
+import { tensorScatterUpdateKernel } from './kernels/tensorScatterUpdate.js';
 import { unsortedSegmentSumKernel } from './kernels/unsortedSegmentSum.js';
 import { loadOnnxRuntime } from './onnxruntime.js';
 
@@ -67,6 +62,16 @@ const REQUIRED: Readonly<Record<string, readonly KernelConfig[]>> = {
   wasm: [unsortedSegmentSumKernel('wasm')],
 };
 
+/**
+ * Engine kernels replaced in both modes because the engine's own is wrong or wasteful: cpu
+ * TensorScatterUpdate writes into its input (the output aliases it), and wasm Identity copies
+ * every tensor autodiff saves for the backward pass, doubling activation memory.
+ */
+const CORRECTIONS: Readonly<Record<string, readonly KernelConfig[]>> = {
+  cpu: [tensorScatterUpdateKernel('cpu')],
+  wasm: [identityWasmKernel],
+};
+
 /** Fused and faster kernels computed in JavaScript on host memory ('fast' mode only). */
 const FAST_HOST: readonly HostKernelFactory[] = [
   sumKernel,
@@ -74,8 +79,6 @@ const FAST_HOST: readonly HostKernelFactory[] = [
   layerNormGradKernel,
   rmsNormKernel,
   rmsNormGradKernel,
-  causalSoftmaxKernel,
-  causalSoftmaxGradKernel,
   softmaxCrossEntropyKernel,
   softmaxCrossEntropyGradKernel,
   adamWKernel,
@@ -88,13 +91,12 @@ const FAST_ORT: readonly OrtKernelFactory[] = [
   geluGradKernel,
   layerNormOrtKernel,
   causalSoftmaxOrtKernel,
-  causalSoftmaxGradOrtKernel,
   softmaxCrossEntropyOrtKernel,
 ];
 
 /** Engine kernels replaced by plain configs, per backend ('fast' mode only). */
 const FAST_CONFIGS: Readonly<Record<string, readonly KernelConfig[]>> = {
-  wasm: [identityWasmKernel, sliceWasmKernel, splitVWasmKernel],
+  wasm: [sliceWasmKernel, splitVWasmKernel],
   webgpu: webGpuAttentionKernels,
 };
 
@@ -114,8 +116,6 @@ const GRADIENTS: readonly GradConfig[] = [
 const engineKernels = new Map<string, KernelConfig | undefined>();
 /** Kernel names llmkit has installed, per backend. */
 const installed = new Map<string, Set<string>>();
-/** The JavaScript host kernels now installed, by `backend/kernelName`. */
-const javascript = new Set<string>();
 let gradientsRegistered = false;
 
 function engineKernel(backendName: string, kernelName: string): KernelConfig | undefined {
@@ -130,9 +130,6 @@ function install(backendName: string, kernelName: string, config: KernelConfig |
   }
   if (config !== undefined) tf.registerKernel(config);
 }
-
-/** Kernel configs that run in ONNX Runtime. */
-const ortConfigs = new WeakSet<KernelConfig>();
 
 /** The host backends' 'fast' kernels, with the reason ONNX Runtime is or is not used. */
 function hostEntries(backendName: string, options: KernelOptions): [KernelConfig[], KernelReport] {
@@ -163,14 +160,14 @@ function hostEntries(backendName: string, options: KernelOptions): [KernelConfig
     ];
   }
   for (const factory of FAST_ORT) {
-    const config = factory.create(
-      backendName,
-      ort,
-      options.threads,
-      engineKernel(backendName, factory.kernelName),
+    configs.push(
+      factory.create(
+        backendName,
+        ort,
+        options.threads,
+        engineKernel(backendName, factory.kernelName),
+      ),
     );
-    ortConfigs.add(config);
-    configs.push(config);
   }
   return [
     configs,
@@ -195,6 +192,7 @@ export function registerLlmkitKernels(backendName: string, options: KernelOption
       wanted.set(config.kernelName, config);
     }
   }
+  for (const config of CORRECTIONS[backendName] ?? []) wanted.set(config.kernelName, config);
   let report: KernelReport = { features: [], notes: [] };
   if (options.mode === 'fast') {
     for (const config of FAST_CONFIGS[backendName] ?? []) wanted.set(config.kernelName, config);
@@ -217,14 +215,6 @@ export function registerLlmkitKernels(backendName: string, options: KernelOption
     install(backendName, kernelName, config);
   }
   installed.set(backendName, new Set(wanted.keys()));
-  const hostConfigs = new Set(FAST_HOST.map((f) => f.kernelName));
-  for (const [kernelName, config] of wanted) {
-    const k = `${backendName}/${kernelName}`;
-    // An ONNX Runtime kernel of the same name replaces the JavaScript one in `wanted`.
-    const isJavaScript = hostConfigs.has(kernelName) && !ortConfigs.has(config);
-    if (isJavaScript) javascript.add(k);
-    else javascript.delete(k);
-  }
   return report;
 }
 
@@ -234,6 +224,7 @@ export function llmkitKernelNames(): Readonly<Record<string, readonly string[]>>
   for (const backend of HOST_BACKENDS) {
     names[backend] = [
       ...(REQUIRED[backend] ?? []).map((c) => c.kernelName),
+      ...(CORRECTIONS[backend] ?? []).map((c) => c.kernelName),
       ...FAST_HOST.map((f) => f.kernelName),
       ...(FAST_CONFIGS[backend] ?? []).map((c) => c.kernelName),
       'BatchMatMul',
@@ -242,14 +233,6 @@ export function llmkitKernelNames(): Readonly<Record<string, readonly string[]>>
   }
   names.webgpu = (FAST_CONFIGS.webgpu ?? []).map((c) => c.kernelName);
   return names;
-}
-
-/**
- * True when the kernel registered for the current backend is one of llmkit's JavaScript host
- * kernels (not ONNX Runtime's, not the engine's).
- */
-export function isJavaScriptKernel(kernelName: string): boolean {
-  return javascript.has(`${tf.getBackend()}/${kernelName}`);
 }
 
 /** True while the engine records operations for a gradient (inside `ops.grads` and friends). */
