@@ -8,7 +8,7 @@
  * {@link NonFiniteLossError} before the optimizer runs, with the step number and the last
  * finite values, so the parameters (and any checkpoint written from them) stay as they were.
  */
-import type { LlmkitErrorInit } from '@llmkit/numeric';
+import { LlmkitError, type LlmkitErrorInit } from '@llmkit/numeric';
 import { transformerFlops } from '@llmkit/scaling';
 import {
   clipGradNorm,
@@ -85,6 +85,31 @@ export class NonFiniteLossError extends TransformerError {
   }
 }
 
+/** The error of a non-finite step, with the last finite one. */
+function nonFinite(
+  step: number,
+  loss: number,
+  gradNorm: number,
+  last: TrainStepResult | undefined,
+  cause: string,
+): NonFiniteLossError {
+  const previous = last
+    ? `The last finite step was ${last.step} (loss ${last.loss}, gradient norm ${last.gradNorm}, learning rate ${last.learningRate}). `
+    : '';
+  return new NonFiniteLossError(
+    {
+      code: 'NON_FINITE',
+      fn: 'trainStep',
+      argument: 'batch',
+      detail: `step ${step} has loss ${loss} and gradient norm ${gradNorm}${cause}; no parameter was updated. ${previous}Lower the learning rate, clip harder, or resume from the last checkpoint.`,
+    },
+    step,
+    loss,
+    gradNorm,
+    last,
+  );
+}
+
 /**
  * Training FLOPs per token of a config at a sequence length: 6·N plus attention's 12·L·H·Q·T
  * (PaLM, Chowdhery et al. 2022, appendix B), from `@llmkit/scaling`'s detailed count.
@@ -130,10 +155,21 @@ export async function trainStep(
   if (maxGradNorm !== Number.POSITIVE_INFINITY)
     check.positive(fn, 'options.maxGradNorm', maxGradNorm);
   const started = performance.now();
-  const { value, grads: gradients } = parameterGrads(
-    () => model.loss(batch.inputs, batch.targets, { training: true }).loss,
-    model.parameters(),
-  );
+  const step = optimizer.stepCount + 1;
+  let computed: ReturnType<typeof parameterGrads>;
+  try {
+    computed = parameterGrads(
+      () => model.loss(batch.inputs, batch.targets, { training: true }).loss,
+      model.parameters(),
+    );
+  } catch (error) {
+    // The loss refuses NaN or infinite logits before reducing them.
+    if (error instanceof LlmkitError && error.code === 'NON_FINITE') {
+      throw nonFinite(step, Number.NaN, Number.NaN, options.previous, ` (${error.message})`);
+    }
+    throw error;
+  }
+  const { value, grads: gradients } = computed;
   const [rows, length] = isTensor(batch.inputs)
     ? (batch.inputs.shape as [number, number])
     : [batch.inputs.length, batch.inputs[0]!.length];
@@ -142,22 +178,9 @@ export async function trainStep(
   // Without clipping, a bound no norm reaches keeps the coefficient at 1 and still measures.
   const bound = maxGradNorm === Number.POSITIVE_INFINITY ? Number.MAX_VALUE : maxGradNorm;
   const { gradients: clipped, totalNorm } = clipGradNorm(gradients, bound);
-  const step = optimizer.stepCount + 1;
   if (!Number.isFinite(loss) || !Number.isFinite(totalNorm)) {
     dispose([value, ...Object.values(gradients), ...Object.values(clipped)]);
-    const last = options.previous;
-    throw new NonFiniteLossError(
-      {
-        code: 'NON_FINITE',
-        fn,
-        argument: 'batch',
-        detail: `step ${step} has loss ${loss} and gradient norm ${totalNorm}; no parameter was updated. ${last ? `The last finite step was ${last.step} (loss ${last.loss}, gradient norm ${last.gradNorm}, learning rate ${last.learningRate}).` : ''} Lower the learning rate, clip harder, or resume from the last checkpoint.`,
-      },
-      step,
-      loss,
-      totalNorm,
-      last,
-    );
+    throw nonFinite(step, loss, totalNorm, options.previous, '');
   }
   const learningRate = optimizer.step(clipped);
   dispose([value, ...Object.values(gradients), ...Object.values(clipped)]);

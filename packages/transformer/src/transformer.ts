@@ -8,6 +8,7 @@
  * files directly. Dropout draws from the model's own seeded generator, whose state is part of a
  * checkpoint, so training with dropout resumes bit for bit.
  */
+import { crossEntropy } from '@llmkit/losses';
 import { Random, type RandomState } from '@llmkit/numeric';
 import {
   dispose,
@@ -24,7 +25,6 @@ import { TransformerError } from './errors.js';
 import { type GenerateOptions, generate } from './generate.js';
 import { attention, attentionBias } from './internal/attention.js';
 import { check } from './internal/check.js';
-import { crossEntropy } from './internal/crossEntropy.js';
 import { initialValues } from './internal/initialize.js';
 import { mlp, normalize, type Weights, weight } from './internal/layers.js';
 import { type ModelLayout, modelLayout } from './internal/layout.js';
