@@ -7,8 +7,10 @@
  * cells, and a bootstrap resample is a multinomial draw over the cells (see `bootstrapRatings`).
  */
 import { describeValue } from '@llmkit/numeric';
+import type { ChunkedOptions } from './chunkedOptions.js';
 import { EvalMetricsError } from './errors.js';
 import { check, invalid } from './internal/check.js';
+import { chunking, visitInChunks } from './internal/chunks.js';
 
 /** A battle outcome in the arena log format. @public */
 export type BattleWinner = 'model_a' | 'model_b' | 'tie' | 'tie (bothbad)';
@@ -57,7 +59,10 @@ export class BattleCounts {
   private readonly cells = new Map<number, PairCounts>();
   private total = 0;
 
-  /** Builds a table from a list of battles. */
+  /**
+   * Builds a table from a list of battles, synchronously (about 0.3 µs per battle: a million
+   * battles hold the thread for ~0.3 s). In a service, prefer {@link BattleCounts.fromAsync}.
+   */
   static from(battles: readonly Battle[]): BattleCounts {
     if (!Array.isArray(battles)) {
       invalid(
@@ -69,6 +74,27 @@ export class BattleCounts {
     const table = new BattleCounts();
     for (let i = 0; i < battles.length; i++)
       table.record('BattleCounts.from', `battles[${i}]`, battles[i]);
+    return table;
+  }
+
+  /**
+   * Builds a table from an array, an iterable or an async iterable of battles (e.g. the parsed
+   * lines of a log stream), giving the event loop a turn after every `chunkSize` battles.
+   *
+   * @example
+   * ```ts
+   * const table = await BattleCounts.fromAsync(battles, { signal, onProgress: (n) => log(n) });
+   * ```
+   * @throws EvalMetricsError on a malformed battle (naming its index), or `ABORTED`.
+   */
+  static async fromAsync(
+    battles: Iterable<Battle> | AsyncIterable<Battle>,
+    options: ChunkedOptions = {},
+  ): Promise<BattleCounts> {
+    const fn = 'BattleCounts.fromAsync';
+    const table = new BattleCounts();
+    const visit = (battle: Battle, i: number) => table.record(fn, `battles[${i}]`, battle);
+    await visitInChunks(fn, 'battles', battles, visit, chunking(fn, options));
     return table;
   }
 
@@ -259,21 +285,3 @@ const OUTCOME: Readonly<Record<string, number>> = {
   'tie (bothbad)': 1,
   model_b: 2,
 };
-
-/** A table from battles, or an existing table as is. */
-export function battleCountsOf(
-  fn: string,
-  battles: readonly Battle[] | BattleCounts,
-): BattleCounts {
-  if (battles instanceof BattleCounts) return battles;
-  if (!Array.isArray(battles)) {
-    invalid(
-      fn,
-      'battles',
-      `expected an array of battles or a BattleCounts, received ${describeValue(battles)}.`,
-    );
-  }
-  const table = new BattleCounts();
-  for (let i = 0; i < battles.length; i++) table.record(fn, `battles[${i}]`, battles[i]);
-  return table;
-}
