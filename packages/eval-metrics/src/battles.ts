@@ -72,8 +72,7 @@ export class BattleCounts {
       );
     }
     const table = new BattleCounts();
-    for (let i = 0; i < battles.length; i++)
-      table.record('BattleCounts.from', `battles[${i}]`, battles[i]);
+    for (let i = 0; i < battles.length; i++) table.record('BattleCounts.from', i, battles[i]);
     return table;
   }
 
@@ -93,7 +92,7 @@ export class BattleCounts {
   ): Promise<BattleCounts> {
     const fn = 'BattleCounts.fromAsync';
     const table = new BattleCounts();
-    const visit = (battle: Battle, i: number) => table.record(fn, `battles[${i}]`, battle);
+    const visit = (battle: Battle, i: number) => table.record(fn, i, battle);
     await visitInChunks(fn, 'battles', battles, visit, chunking(fn, options));
     return table;
   }
@@ -135,7 +134,7 @@ export class BattleCounts {
   /** Adds many battles. */
   addAll(battles: Iterable<Battle>): this {
     let i = 0;
-    for (const battle of battles) this.record('BattleCounts.addAll', `battles[${i++}]`, battle);
+    for (const battle of battles) this.record('BattleCounts.addAll', i++, battle);
     return this;
   }
 
@@ -208,24 +207,27 @@ export class BattleCounts {
     };
   }
 
-  /** @internal Adds a battle, naming `fn(argument)` in errors. */
-  record(fn: string, argument: string, battle: Battle | undefined): void {
+  /**
+   * @internal Adds a battle, naming `fn(argument)` in errors; a number i stands for `battles[i]`
+   * (the name is only built for an error). Returns the battle's pair cell.
+   */
+  record(fn: string, argument: string | number, battle: Battle | undefined): PairCounts {
     if (typeof battle !== 'object' || battle === null) {
       invalid(
         fn,
-        argument,
+        argumentName(argument),
         `expected {model_a, model_b, winner}, received ${describeValue(battle)}.`,
       );
     }
     const a = battle.model_a;
     const b = battle.model_b;
     if (typeof a !== 'string' || a === '' || typeof b !== 'string' || b === '') {
-      invalid(fn, argument, 'expected model_a and model_b to be non-empty strings.');
+      invalid(fn, argumentName(argument), 'expected model_a and model_b to be non-empty strings.');
     }
     if (a === b) {
       invalid(
         fn,
-        argument,
+        argumentName(argument),
         `model ${JSON.stringify(a)} battles itself; drop self-battles before rating.`,
       );
     }
@@ -233,7 +235,7 @@ export class BattleCounts {
     if (outcome === undefined) {
       invalid(
         fn,
-        `${argument}.winner`,
+        `${argumentName(argument)}.winner`,
         `expected 'model_a', 'model_b', 'tie' or 'tie (bothbad)', received ${describeValue(battle.winner)}.`,
       );
     }
@@ -244,11 +246,16 @@ export class BattleCounts {
     const slot = outcome === 1 ? 1 : (outcome === 0) === i < j ? 0 : 2;
     cell.counts[slot] = (cell.counts[slot] as number) + 1;
     this.total++;
+    return cell;
   }
 
-  private modelIndex(fn: string, argument: string, name: unknown): number {
+  private modelIndex(fn: string, argument: string | number, name: unknown): number {
     if (typeof name !== 'string' || name === '') {
-      invalid(fn, argument, `expected a non-empty model name, received ${describeValue(name)}.`);
+      invalid(
+        fn,
+        argumentName(argument),
+        `expected a non-empty model name, received ${describeValue(name)}.`,
+      );
     }
     let i = this.index.get(name);
     if (i === undefined) {
@@ -256,7 +263,7 @@ export class BattleCounts {
         throw new EvalMetricsError({
           code: 'INVALID_ARGUMENT',
           fn,
-          argument,
+          argument: argumentName(argument),
           detail: `more than ${MAX_MODELS} models.`,
         });
       }
@@ -276,6 +283,10 @@ export class BattleCounts {
     }
     return cell;
   }
+}
+
+function argumentName(argument: string | number): string {
+  return typeof argument === 'number' ? `battles[${argument}]` : argument;
 }
 
 /** 0: model_a won, 1: tie, 2: model_b won. */

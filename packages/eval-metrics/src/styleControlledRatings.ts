@@ -19,6 +19,7 @@ import type { RatingInterval } from './bootstrapRatings.js';
 import { type BradleyTerryOptions, ratingScale, toRatings } from './bradleyTerry.js';
 import { EvalMetricsError } from './errors.js';
 import { check, invalid, nonEmptyArray, throwIfAborted } from './internal/check.js';
+import { forEachRange } from './internal/chunks.js';
 import { type ContextualFit, fitContextual } from './internal/contextualFit.js';
 import { coverage, rankByIntervals, summarizeReplicates } from './internal/intervals.js';
 import { styleBattles } from './internal/styleBattles.js';
@@ -57,7 +58,7 @@ export interface StyleControlOptions
   readonly quantileMethod?: QuantileMethod;
   /** Keep every round's ratings and coefficients. @defaultValue false */
   readonly keepReplicates?: boolean;
-  /** Battles handled between two turns of the event loop. @defaultValue 65536 */
+  /** Battles handled between two turns of the event loop. @defaultValue 32768 */
   readonly chunkSize?: number;
   /** Cancels between chunks with an `ABORTED` error. */
   readonly signal?: AbortSignal;
@@ -137,7 +138,7 @@ export async function styleControlledRatings<F extends { readonly [K in keyof F]
   const seed = check.integer(fn, 'options.seed', options.seed ?? 0, { min: 0 });
   const confidence = coverage(fn, options.confidence);
   const styleL2 = check.nonNegative(fn, 'options.styleL2', options.styleL2 ?? 0);
-  const chunkSize = check.integer(fn, 'options.chunkSize', options.chunkSize ?? 65_536, { min: 1 });
+  const chunkSize = check.integer(fn, 'options.chunkSize', options.chunkSize ?? 32_768, { min: 1 });
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
     invalid(
       fn,
@@ -155,7 +156,7 @@ export async function styleControlledRatings<F extends { readonly [K in keyof F]
     ...options,
     maxIterations: options.maxIterations ?? 100,
   });
-  data.checkIdentified(settings.l2, undefined, '');
+  await data.checkIdentified(settings.l2, undefined, '');
 
   const fitSettings = (round: number) => ({
     fn,
@@ -199,11 +200,13 @@ export async function styleControlledRatings<F extends { readonly [K in keyof F]
       // n draws with replacement, as counts per battle.
       const rng = root.fork(r);
       weights.fill(0);
-      for (let i = 0; i < n; i++) {
-        const j = rng.int(n);
-        weights[j] = (weights[j] as number) + 1;
-      }
-      data.checkIdentified(settings.l2, weights, ` in bootstrap round ${r}`);
+      await forEachRange(fn, n, chunkSize, options.signal, (begin, end) => {
+        for (let i = begin; i < end; i++) {
+          const j = rng.int(n);
+          weights[j] = (weights[j] as number) + 1;
+        }
+      });
+      await data.checkIdentified(settings.l2, weights, ` in bootstrap round ${r}`);
       const round: ContextualFit = await fitContextual(data, fitSettings(r + 1), weights, start);
       checkFinite(fn, round, data.rms, ` in bootstrap round ${r}`);
       worstGradientNorm = Math.max(worstGradientNorm, round.gradientNorm);

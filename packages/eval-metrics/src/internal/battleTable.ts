@@ -13,7 +13,7 @@ export function battleCountsOf(
   if (battles instanceof BattleCounts) return battles;
   if (!Array.isArray(battles)) notBattles(fn, battles);
   const table = new BattleCounts();
-  for (let i = 0; i < battles.length; i++) table.record(fn, `battles[${i}]`, battles[i]);
+  for (let i = 0; i < battles.length; i++) table.record(fn, i, battles[i]);
   return table;
 }
 
@@ -26,7 +26,7 @@ export async function battleCountsOfAsync(
   if (battles instanceof BattleCounts) return battles;
   if (!Array.isArray(battles)) notBattles(fn, battles);
   const table = new BattleCounts();
-  const visit = (battle: Battle, i: number) => table.record(fn, `battles[${i}]`, battle);
+  const visit = (battle: Battle, i: number) => table.record(fn, i, battle);
   await visitInChunks(fn, 'battles', battles, visit, chunking(fn, options));
   return table;
 }

@@ -78,3 +78,24 @@ export async function visitInChunks<T>(
   if (reported !== done) onProgress?.(done);
   return done;
 }
+
+/**
+ * Runs `body(begin, end)` over [0, n) in ranges of `chunkSize`, yielding to the event loop (and
+ * checking `signal`) between ranges.
+ */
+export async function forEachRange(
+  fn: string,
+  n: number,
+  chunkSize: number,
+  signal: AbortSignal | undefined,
+  body: (begin: number, end: number) => void,
+): Promise<void> {
+  for (let begin = 0; begin < n; begin += chunkSize) {
+    const end = Math.min(n, begin + chunkSize);
+    body(begin, end);
+    if (end < n) {
+      await yieldToEventLoop();
+      throwIfAborted(fn, signal, `after ${end} of ${n} battles`);
+    }
+  }
+}

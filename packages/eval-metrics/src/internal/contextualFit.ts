@@ -17,8 +17,7 @@
  * (orthogonal to 1) unchanged and keeps Σθ where it started (0).
  */
 import { choleskySolve } from '@llmkit/numeric';
-import { throwIfAborted } from './check.js';
-import { yieldToEventLoop } from './yieldToEventLoop.js';
+import { forEachRange } from './chunks.js';
 
 /** Battles laid out for the fit. */
 export interface ContextualData {
@@ -145,51 +144,28 @@ async function evaluate(
   weights: Float64Array | undefined,
   x: Float64Array,
 ): Promise<PassResult> {
-  const { models: m, features: s, a, b, y, z } = data;
+  const { models: m, features: s, a } = data;
   const p = m + s;
   const n = a.length;
   const gradient = new Float64Array(p);
   const hessian = new Float64Array(p * p);
+  // Accumulated in compact blocks (model × feature, feature × feature) for locality, then
+  // scattered into the lower triangle.
+  const diagonal = new Float64Array(m);
+  const cross = new Float64Array(m * s);
+  const styleBlock = new Float64Array(s * s);
+  const styleGradient = new Float64Array(s);
+  const gamma = x.subarray(m);
+  const sums: Sums = { gradient, hessian, diagonal, cross, styleBlock, styleGradient };
   let loss = 0;
-  for (let begin = 0; begin < n; begin += settings.chunkSize) {
-    const end = Math.min(n, begin + settings.chunkSize);
-    for (let i = begin; i < end; i++) {
-      const w = weights === undefined ? 1 : (weights[i] as number);
-      if (w === 0) continue;
-      const ai = a[i] as number;
-      const bi = b[i] as number;
-      const row = i * s;
-      let eta = (x[ai] as number) - (x[bi] as number);
-      for (let k = 0; k < s; k++) eta += (z[row + k] as number) * (x[m + k] as number);
-      // log(1 + e^η) and σ(η) from one exponential, stable for either sign of η.
-      const e = Math.exp(-Math.abs(eta));
-      const prob = eta >= 0 ? 1 / (1 + e) : e / (1 + e);
-      const yi = y[i] as number;
-      loss += w * (Math.max(eta, 0) + Math.log1p(e) - yi * eta);
-      const r = w * (prob - yi);
-      const h = w * prob * (1 - prob);
-      gradient[ai] = (gradient[ai] as number) + r;
-      gradient[bi] = (gradient[bi] as number) - r;
-      hessian[ai * p + ai] = (hessian[ai * p + ai] as number) + h;
-      hessian[bi * p + bi] = (hessian[bi * p + bi] as number) + h;
-      const off = ai > bi ? ai * p + bi : bi * p + ai;
-      hessian[off] = (hessian[off] as number) - h;
-      for (let k = 0; k < s; k++) {
-        const zk = z[row + k] as number;
-        const rowK = (m + k) * p;
-        gradient[m + k] = (gradient[m + k] as number) + r * zk;
-        const hz = h * zk;
-        hessian[rowK + ai] = (hessian[rowK + ai] as number) + hz;
-        hessian[rowK + bi] = (hessian[rowK + bi] as number) - hz;
-        for (let l = 0; l <= k; l++) {
-          hessian[rowK + m + l] = (hessian[rowK + m + l] as number) + hz * (z[row + l] as number);
-        }
-      }
-    }
-    if (end < n) {
-      await yieldToEventLoop();
-      throwIfAborted(settings.fn, settings.signal, 'during a fit');
-    }
+  await forEachRange(settings.fn, n, settings.chunkSize, settings.signal, (begin, end) => {
+    loss += accumulate(data, weights, x, gamma, sums, begin, end);
+  });
+  for (let j = 0; j < m; j++) hessian[j * p + j] = diagonal[j] as number;
+  for (let k = 0; k < s; k++) {
+    gradient[m + k] = styleGradient[k] as number;
+    for (let j = 0; j < m; j++) hessian[(m + k) * p + j] = cross[j * s + k] as number;
+    for (let l = 0; l <= k; l++) hessian[(m + k) * p + m + l] = styleBlock[k * s + l] as number;
   }
   for (let j = 0; j < p; j++) {
     const penalty = j < m ? settings.l2 : settings.styleL2;
@@ -200,6 +176,66 @@ async function evaluate(
   }
   for (const k of data.inactive) hessian[(m + k) * p + m + k] = 1;
   return { loss, gradient, hessian };
+}
+
+interface Sums {
+  readonly gradient: Float64Array;
+  readonly hessian: Float64Array;
+  readonly diagonal: Float64Array;
+  readonly cross: Float64Array;
+  readonly styleBlock: Float64Array;
+  readonly styleGradient: Float64Array;
+}
+
+/** Adds battles [begin, end) to the sums; returns their loss. A plain function: its locals stay in registers. */
+function accumulate(
+  data: ContextualData,
+  weights: Float64Array | undefined,
+  x: Float64Array,
+  gamma: Float64Array,
+  sums: Sums,
+  begin: number,
+  end: number,
+): number {
+  const { models: m, features: s, a, b, y, z } = data;
+  const p = m + s;
+  const { gradient, hessian, diagonal, cross, styleBlock, styleGradient } = sums;
+  let loss = 0;
+  for (let i = begin; i < end; i++) {
+    const w = weights === undefined ? 1 : (weights[i] as number);
+    if (w === 0) continue;
+    const ai = a[i] as number;
+    const bi = b[i] as number;
+    const row = i * s;
+    let eta = (x[ai] as number) - (x[bi] as number);
+    for (let k = 0; k < s; k++) eta += (z[row + k] as number) * (gamma[k] as number);
+    // log(1 + e^η) and σ(η) from one exponential, stable for either sign of η.
+    const e = Math.exp(-Math.abs(eta));
+    const prob = eta >= 0 ? 1 / (1 + e) : e / (1 + e);
+    const yi = y[i] as number;
+    loss += w * (Math.max(eta, 0) + Math.log1p(e) - yi * eta);
+    const r = w * (prob - yi);
+    const h = w * prob * (1 - prob);
+    gradient[ai] = (gradient[ai] as number) + r;
+    gradient[bi] = (gradient[bi] as number) - r;
+    diagonal[ai] = (diagonal[ai] as number) + h;
+    diagonal[bi] = (diagonal[bi] as number) + h;
+    const off = ai > bi ? ai * p + bi : bi * p + ai;
+    hessian[off] = (hessian[off] as number) - h;
+    const ca = ai * s;
+    const cb = bi * s;
+    for (let k = 0; k < s; k++) {
+      const zk = z[row + k] as number;
+      styleGradient[k] = (styleGradient[k] as number) + r * zk;
+      const hz = h * zk;
+      cross[ca + k] = (cross[ca + k] as number) + hz;
+      cross[cb + k] = (cross[cb + k] as number) - hz;
+      for (let l = 0; l <= k; l++) {
+        styleBlock[k * s + l] = (styleBlock[k * s + l] as number) + hz * (z[row + l] as number);
+      }
+    }
+  }
+  return loss;
 }
 
 /** −H⁻¹g (lower triangle of H given), with the shift fix and Levenberg damping if needed. */

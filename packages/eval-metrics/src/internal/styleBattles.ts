@@ -4,10 +4,10 @@
  * features z-scored as FastChat's `preprocess_for_style` does (numpy's population std).
  */
 import { describeValue } from '@llmkit/numeric';
-import { type Battle, BattleCounts } from '../battles.js';
+import { type Battle, BattleCounts, type PairCounts } from '../battles.js';
 import { notIdentified, unidentifiedModel } from './btFit.js';
 import { check, invalid } from './check.js';
-import { chunking, visitInChunks } from './chunks.js';
+import { chunking, forEachRange, visitInChunks } from './chunks.js';
 import type { ContextualData } from './contextualFit.js';
 
 export interface StyleBattles extends ContextualData {
@@ -21,7 +21,7 @@ export interface StyleBattles extends ContextualData {
   /** Root mean square of each feature column as fitted (1 when z-scored, 0 when constant). */
   readonly rms: Float64Array;
   /** Throws unless the (weighted) battle graph identifies every rating, when `l2` is 0. */
-  checkIdentified(l2: number, weights: Float64Array | undefined, context: string): void;
+  checkIdentified(l2: number, weights: Float64Array | undefined, context: string): Promise<void>;
 }
 
 const SCORE: Readonly<Record<string, number>> = {
@@ -49,17 +49,28 @@ export async function styleBattles(
   const n = battles.length;
   const s = names.length;
   const table = new BattleCounts();
-  const index = new Map<string, number>();
   const a = new Int32Array(n);
   const b = new Int32Array(n);
   const y = new Float64Array(n);
   const z = new Float64Array(n * s);
+  // Unordered pair of each battle, for the identifiability check of resamples.
+  const pairOf = new Int32Array(n);
+  const pairIndex = new Map<PairCounts, number>();
+  const pairFirst: number[] = [];
+  const pairSecond: number[] = [];
   const visit = (battle: Battle, i: number) => {
-    const known = table.models.length;
-    table.record(fn, `battles[${i}]`, battle);
-    for (let k = known; k < table.models.length; k++) index.set(table.models[k] as string, k);
-    a[i] = index.get(battle.model_a) as number;
-    b[i] = index.get(battle.model_b) as number;
+    const cell = table.record(fn, i, battle);
+    let pair = pairIndex.get(cell);
+    if (pair === undefined) {
+      pair = pairFirst.length;
+      pairIndex.set(cell, pair);
+      pairFirst.push(cell.first);
+      pairSecond.push(cell.second);
+    }
+    pairOf[i] = pair;
+    const aFirst = table.models[cell.first] === battle.model_a;
+    a[i] = aFirst ? cell.first : cell.second;
+    b[i] = aFirst ? cell.second : cell.first;
     y[i] = SCORE[battle.winner] as number;
     const row = features[i] as Record<string, unknown> | undefined;
     if (typeof row !== 'object' || row === null) {
@@ -70,7 +81,12 @@ export async function styleBattles(
       );
     }
     for (let k = 0; k < s; k++) {
-      z[i * s + k] = check.finite(fn, `features[${i}].${names[k]}`, row[names[k] as string]);
+      const value = row[names[k] as string];
+      // The argument's name is only built for the error.
+      z[i * s + k] =
+        typeof value === 'number' && Number.isFinite(value)
+          ? value
+          : check.finite(fn, `features[${i}].${names[k]}`, value);
     }
   };
   const chunks = chunking(fn, {
@@ -79,38 +95,58 @@ export async function styleBattles(
   });
   await visitInChunks(fn, 'battles', battles, visit, chunks);
 
+  // Row-wise passes in yielding chunks: sums and extremes, squared deviations, then the transform.
+  const range = (body: (begin: number, end: number) => void) =>
+    forEachRange(fn, n, options.chunkSize, options.signal, body);
+  const sum = new Float64Array(s);
+  const largest = new Float64Array(s);
+  await range((begin, end) => {
+    for (let i = begin; i < end; i++) {
+      for (let k = 0; k < s; k++) {
+        const v = z[i * s + k] as number;
+        sum[k] = (sum[k] as number) + v;
+        largest[k] = Math.max(largest[k] as number, Math.abs(v));
+      }
+    }
+  });
   const mean = new Float64Array(s);
   const scale = new Float64Array(s).fill(1);
+  if (options.standardize) {
+    for (let k = 0; k < s; k++) mean[k] = (sum[k] as number) / n;
+    const squares = new Float64Array(s);
+    await range((begin, end) => {
+      for (let i = begin; i < end; i++) {
+        for (let k = 0; k < s; k++) {
+          squares[k] =
+            (squares[k] as number) + ((z[i * s + k] as number) - (mean[k] as number)) ** 2;
+        }
+      }
+    });
+    for (let k = 0; k < s; k++) scale[k] = Math.sqrt((squares[k] as number) / n);
+  }
+  // A constant feature carries no information: its column becomes 0 and its coefficient stays 0.
   const inactive: number[] = [];
+  const off = new Uint8Array(s);
   for (let k = 0; k < s; k++) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += z[i * s + k] as number;
-    let spread = 0;
-    if (options.standardize) {
-      mean[k] = sum / n;
-      for (let i = 0; i < n; i++) spread += ((z[i * s + k] as number) - (mean[k] as number)) ** 2;
-      scale[k] = Math.sqrt(spread / n);
-    } else {
-      for (let i = 0; i < n; i++) spread = Math.max(spread, Math.abs(z[i * s + k] as number));
-    }
-    const sd = scale[k] as number;
-    if (!(spread > 0) || !(sd > 0)) {
-      // A constant feature carries no information: its column is 0 and its coefficient stays 0.
+    if (!((largest[k] as number) > 0 && (scale[k] as number) > 0)) {
       scale[k] = 0;
+      off[k] = 1;
       inactive.push(k);
-      for (let i = 0; i < n; i++) z[i * s + k] = 0;
-    } else if (options.standardize) {
-      for (let i = 0; i < n; i++)
-        z[i * s + k] = ((z[i * s + k] as number) - (mean[k] as number)) / sd;
     }
   }
-
-  const rms = new Float64Array(s);
-  for (let k = 0; k < s; k++) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += (z[i * s + k] as number) ** 2;
-    rms[k] = Math.sqrt(sum / n);
-  }
+  const squares = new Float64Array(s);
+  await range((begin, end) => {
+    for (let i = begin; i < end; i++) {
+      for (let k = 0; k < s; k++) {
+        let v = z[i * s + k] as number;
+        if (off[k]) v = 0;
+        else if (options.standardize) v = (v - (mean[k] as number)) / (scale[k] as number);
+        z[i * s + k] = v;
+        squares[k] = (squares[k] as number) + v * v;
+      }
+    }
+  });
+  const rms = squares.map((q) => Math.sqrt(q / n));
   const m = table.models.length;
   return {
     models: m,
@@ -125,38 +161,26 @@ export async function styleBattles(
     mean,
     scale,
     rms,
-    checkIdentified(l2, weights, context) {
+    async checkIdentified(l2, weights, context) {
       if (l2 > 0) return;
-      const pairs = new Map<number, number>();
-      const first: number[] = [];
-      const second: number[] = [];
-      const total: number[] = [];
-      const score: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const w = weights === undefined ? 1 : (weights[i] as number);
-        if (w === 0) continue;
-        const ai = a[i] as number;
-        const bi = b[i] as number;
-        const lo = Math.min(ai, bi);
-        const key = lo * m + Math.max(ai, bi);
-        let p = pairs.get(key);
-        if (p === undefined) {
-          p = first.length;
-          pairs.set(key, p);
-          first.push(lo);
-          second.push(Math.max(ai, bi));
-          total.push(0);
-          score.push(0);
+      const total = new Float64Array(pairFirst.length);
+      const score = new Float64Array(pairFirst.length);
+      await range((begin, end) => {
+        for (let i = begin; i < end; i++) {
+          const w = weights === undefined ? 1 : (weights[i] as number);
+          if (w === 0) continue;
+          const p = pairOf[i] as number;
+          const yi = y[i] as number;
+          total[p] = (total[p] as number) + w;
+          score[p] = (score[p] as number) + w * (a[i] === pairFirst[p] ? yi : 1 - yi);
         }
-        total[p] = (total[p] as number) + w;
-        score[p] = (score[p] as number) + w * (ai === lo ? (y[i] as number) : 1 - (y[i] as number));
-      }
+      });
       const bad = unidentifiedModel(
         {
-          first: Int32Array.from(first),
-          second: Int32Array.from(second),
-          battles: Float64Array.from(total),
-          score: Float64Array.from(score),
+          first: Int32Array.from(pairFirst),
+          second: Int32Array.from(pairSecond),
+          battles: total,
+          score,
         },
         m,
       );
