@@ -1,12 +1,16 @@
 /**
  * Style-control benchmark: 1 million synthetic battles among 100 models with a planted style
  * effect (longer, markdown-heavier answers win more often), fitted by `styleControlledRatings`
- * and by FastChat's numpy/scipy `compute_style_control` (`fastchat_style.py`, same data through
- * binary files) when `python3` with numpy and scipy is available. Also measures how long the
- * event loop is held: a `setImmediate` probe records the longest gap between its turns while
- * `BattleCounts.fromAsync` and the style fit run (V8 garbage-collection pauses included).
+ * and by FastChat's numpy/scipy `fit_contextual_bt` (restated in `fastchat_style.py`, same data
+ * through binary files) when `python3` with numpy and scipy is available. Times are CPU seconds
+ * of each process (`process.cpuUsage`, `time.process_time`; the VM is shared, so wall time
+ * measures the neighbours), medians over `STYLE_REPS` repetitions that alternate llmkit and
+ * Python. Also measures how long the event loop is held: a `setImmediate` probe records the
+ * longest gap between its turns while `BattleCounts.fromAsync` and the style fit run (V8
+ * garbage-collection pauses included).
  *
  *   npm run bench -w @llmkit/eval-metrics
+ *   node --conditions=@llmkit/source --import tsx bench/styleControl.ts   (in the package folder)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,8 +30,9 @@ import { Random } from '@llmkit/numeric';
 
 const MODELS = 100;
 const BATTLES = 1_000_000;
-const ROUNDS = Number(process.env.STYLE_ROUNDS ?? 10);
-const PY_ROUNDS = Number(process.env.STYLE_PY_ROUNDS ?? 4);
+const REPS = Number(process.env.STYLE_REPS ?? 3);
+const ROUNDS = Number(process.env.STYLE_ROUNDS ?? 5);
+const PY_ROUNDS = Number(process.env.STYLE_PY_ROUNDS ?? 1);
 const PLANTED = { tokens: 0.3, headers: 0.05, lists: 0.08, bold: 0.04 };
 const KEYS = ['tokens', 'headers', 'lists', 'bold'] as const;
 
@@ -85,7 +90,8 @@ for (let n = 0; n < BATTLES; n++) {
 
 // The event-loop probe: the longest gap between two turns while `work` runs, and the longest
 // garbage-collection pause V8 reports in that time (a full collection of this benchmark's heap of
-// 2 million battle and feature objects takes 100–200 ms whatever the code does).
+// 2 million battle and feature objects takes 100–200 ms whatever the code does). The probe spins,
+// so these runs are not the ones timed for CPU.
 let longestGc = 0;
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) longestGc = Math.max(longestGc, entry.duration);
@@ -111,66 +117,94 @@ async function held<T>(
   await new Promise((resolve) => setImmediate(resolve));
   return { result, seconds, longestMs: longest, gcMs: longestGc };
 }
+const cpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+async function cpuTimed<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number }> {
+  const start = cpuSeconds();
+  const result = await work();
+  return { result, seconds: cpuSeconds() - start };
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-const syncAggregate: number[] = [];
-const asyncAggregate: number[] = [];
-const asyncHeld: number[] = [];
-const asyncGc: number[] = [];
-const mleFit: number[] = [];
-const mleHeld: number[] = [];
-const mleGc: number[] = [];
-const penalisedFit: number[] = [];
+interface PythonRun {
+  fitSeconds: number;
+  iterations: number;
+  roundSeconds: number[];
+  ratings: number[];
+  coefficients: number[];
+  gradientNorm: number;
+}
+const dir = mkdtempSync(join(tmpdir(), 'style-bench-'));
+writeFileSync(join(dir, 'battles.bin'), schedule);
+writeFileSync(join(dir, 'features.bin'), rawFeatures);
+let pythonMissing: string | undefined;
+function runPython(): PythonRun | undefined {
+  if (pythonMissing !== undefined) return undefined;
+  try {
+    const script = new URL('./fastchat_style.py', import.meta.url).pathname;
+    const args = [join(dir, 'battles.bin'), join(dir, 'features.bin'), String(MODELS)];
+    return JSON.parse(
+      execFileSync('python3', [script, ...args, String(PY_ROUNDS)], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      }),
+    ) as PythonRun;
+  } catch (error) {
+    pythonMissing = (error as Error).message.split('\n')[0];
+    return undefined;
+  }
+}
+
+const ours = { mle: [] as number[], penalised: [] as number[], round: [] as number[] };
+const theirs = { fit: [] as number[], round: [] as number[] };
 let mle = await styleControlledRatings(battles.slice(0, 1000), features.slice(0, 1000));
 let penalised = mle;
-for (let rep = 0; rep < 3; rep++) {
-  let t = performance.now();
+let worstBootstrap = 0;
+let python: PythonRun | undefined;
+for (let rep = 0; rep < REPS; rep++) {
+  const fit = await cpuTimed(() => styleControlledRatings(battles, features));
+  mle = fit.result;
+  ours.mle.push(fit.seconds);
+  const pen = await cpuTimed(() =>
+    styleControlledRatings(battles, features, FASTCHAT_STYLE_PENALTY),
+  );
+  penalised = pen.result;
+  ours.penalised.push(pen.seconds);
+  // The same objective with ROUNDS resamples: the rounds' share is the difference.
+  const boot = await cpuTimed(() =>
+    styleControlledRatings(battles, features, {
+      ...FASTCHAT_STYLE_PENALTY,
+      rounds: ROUNDS,
+      seed: rep + 1,
+    }),
+  );
+  worstBootstrap = Math.max(worstBootstrap, boot.result.worstGradientNorm);
+  ours.round.push((boot.seconds - pen.seconds) / ROUNDS);
+  const run = runPython();
+  if (run !== undefined) {
+    python = run;
+    theirs.fit.push(run.fitSeconds);
+    theirs.round.push(...run.roundSeconds);
+  }
+}
+rmSync(dir, { recursive: true, force: true });
+
+const syncAggregate: number[] = [];
+const asyncTable: Awaited<ReturnType<typeof held>>[] = [];
+const fitHeld: Awaited<ReturnType<typeof held>>[] = [];
+for (let rep = 0; rep < REPS; rep++) {
+  const t = performance.now();
   BattleCounts.from(battles);
   syncAggregate.push((performance.now() - t) / 1000);
-  const table = await held(() => BattleCounts.fromAsync(battles));
-  asyncAggregate.push(table.seconds);
-  asyncHeld.push(table.longestMs);
-  asyncGc.push(table.gcMs);
-  const fit = await held(() => styleControlledRatings(battles, features));
-  mle = fit.result;
-  mleFit.push(fit.seconds);
-  mleHeld.push(fit.longestMs);
-  mleGc.push(fit.gcMs);
-  t = performance.now();
-  penalised = await styleControlledRatings(battles, features, FASTCHAT_STYLE_PENALTY);
-  penalisedFit.push((performance.now() - t) / 1000);
+  asyncTable.push(await held(() => BattleCounts.fromAsync(battles)));
+  fitHeld.push(await held(() => styleControlledRatings(battles, features)));
 }
-const boot = await held(() =>
+const bootHeld = await held(() =>
   styleControlledRatings(battles, features, { rounds: ROUNDS, seed: 1 }),
 );
 const plain = bradleyTerry(BattleCounts.from(battles));
-
-let python: Record<string, number | number[]> | undefined;
-const dir = mkdtempSync(join(tmpdir(), 'style-bench-'));
-try {
-  writeFileSync(join(dir, 'battles.bin'), schedule);
-  writeFileSync(join(dir, 'features.bin'), rawFeatures);
-  const script = new URL('./fastchat_style.py', import.meta.url).pathname;
-  python = JSON.parse(
-    execFileSync(
-      'python3',
-      [
-        script,
-        join(dir, 'battles.bin'),
-        join(dir, 'features.bin'),
-        String(MODELS),
-        String(PY_ROUNDS),
-      ],
-      { encoding: 'utf8', maxBuffer: 1 << 26 },
-    ),
-  );
-} catch (error) {
-  console.log(
-    `(FastChat-style Python comparison skipped: ${(error as Error).message.split('\n')[0]})`,
-  );
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
 
 const truth = Object.fromEntries(
   names.map((name, i) => [
@@ -185,39 +219,43 @@ const worstError = (ratings: Record<string, number>) =>
 console.log(
   `## Style control: ${BATTLES.toLocaleString('en')} battles, ${MODELS} models, 4 style features\n`,
 );
-console.log('| step | llmkit (median of 3) | FastChat-style numpy/scipy | ratio |');
+console.log(
+  `| step (CPU seconds) | llmkit (median of ${REPS}) | FastChat-style numpy/scipy (median of ${theirs.fit.length}) | ratio |`,
+);
 console.log('| --- | --- | --- | --- |');
-const row = (step: string, ours: number, theirs: number | undefined) =>
+const row = (step: string, mine: number, other: number | undefined) =>
   console.log(
-    `| ${step} | ${ours.toFixed(3)} s | ${theirs === undefined ? '—' : `${theirs.toFixed(3)} s`} | ${
-      theirs === undefined ? '—' : `${(theirs / ours).toFixed(1)}×`
+    `| ${step} | ${mine.toFixed(3)} s | ${other === undefined ? '—' : `${other.toFixed(3)} s`} | ${
+      other === undefined ? '—' : `${(other / mine).toFixed(1)}×`
     } |`,
   );
+const theirMedian = (xs: number[]) => (xs.length === 0 ? undefined : median(xs));
 row(
-  'style-control fit, FastChat objective (reg 0.5)',
-  median(penalisedFit),
-  python?.fitSeconds as number | undefined,
+  'style-control fit, FastChat objective (reg 0.5); llmkit from battle objects, Python from int arrays',
+  median(ours.penalised),
+  theirMedian(theirs.fit),
 );
-row('style-control fit, maximum likelihood (default)', median(mleFit), undefined);
+row('style-control fit, maximum likelihood (the default)', median(ours.mle), undefined);
 row(
-  `bootstrap, per round (${ROUNDS} rounds here, ${PY_ROUNDS} there)`,
-  boot.seconds / ROUNDS,
-  python === undefined
-    ? undefined
-    : (python.bootstrapSeconds as number) / (python.rounds as number),
+  `bootstrap, per round (${ROUNDS} × ${REPS} rounds here, ${theirs.round.length} there)`,
+  median(ours.round),
+  theirMedian(theirs.round),
 );
+if (pythonMissing !== undefined) {
+  console.log(`\n(FastChat-style Python comparison skipped: ${pythonMissing})`);
+}
 console.log(
-  `\nllmkit: ${mle.iterations} Newton iterations, gradient ∞-norm ${mle.gradientNorm.toExponential(2)} per battle (penalised: ${penalised.iterations}, ${penalised.gradientNorm.toExponential(2)}); worst bootstrap fit ${boot.result.worstGradientNorm.toExponential(2)}.`,
+  `\nllmkit: ${mle.iterations} Newton iterations, gradient ∞-norm ${mle.gradientNorm.toExponential(2)} per battle (FastChat objective: ${penalised.iterations}, ${penalised.gradientNorm.toExponential(2)}); worst bootstrap fit ${worstBootstrap.toExponential(2)}.`,
 );
 if (python !== undefined) {
-  const theirs = python.ratings as number[];
+  const ratings = python.ratings;
   const gap = Math.max(
     ...names.map((name, i) =>
-      Math.abs((penalised.ratings[name] as number) - (theirs[i] as number)),
+      Math.abs((penalised.ratings[name] as number) - (ratings[i] as number)),
     ),
   );
   console.log(
-    `FastChat-style L-BFGS-B (maxiter 100, gtol 1e-6): ${python.iterations} iterations, gradient ∞-norm ${(python.gradientNorm as number).toExponential(2)} per battle; largest rating difference to the converged fit of the same objective ${gap.toFixed(4)} points; ${python.cores} processes for its bootstrap.`,
+    `FastChat-style L-BFGS-B (maxiter 100, gtol 1e-6): ${python.iterations} iterations, gradient ∞-norm ${python.gradientNorm.toExponential(2)} per battle; largest rating difference to llmkit's converged fit of the same objective ${gap.toFixed(4)} points.`,
   );
 }
 console.log(
@@ -227,18 +265,20 @@ console.log(
   `Largest rating error against the planted strengths: plain Bradley–Terry ${worstError(plain.ratings).toFixed(1)} points, style-controlled ${worstError(mle.ratings).toFixed(1)} points.`,
 );
 console.log(
-  '\n| event loop held: longest gap between turns (median of 3) | gap | longest GC pause within |',
+  `\n| event loop held: longest gap between turns (median of ${REPS}) | gap | longest GC pause within |`,
 );
 console.log('| --- | --- | --- |');
+const gaps = (runs: { longestMs: number; gcMs: number }[]) =>
+  `${median(runs.map((r) => r.longestMs)).toFixed(1)} ms | ${median(runs.map((r) => r.gcMs)).toFixed(1)} ms`;
 console.log(
   `| \`BattleCounts.from\` (synchronous: the whole call) | ${(median(syncAggregate) * 1000).toFixed(0)} ms | — |`,
 );
 console.log(
-  `| \`BattleCounts.fromAsync\` (total ${median(asyncAggregate).toFixed(3)} s) | ${median(asyncHeld).toFixed(1)} ms | ${median(asyncGc).toFixed(1)} ms |`,
+  `| \`BattleCounts.fromAsync\` (wall ${median(asyncTable.map((r) => r.seconds)).toFixed(3)} s) | ${gaps(asyncTable)} |`,
 );
 console.log(
-  `| \`styleControlledRatings\` (total ${median(mleFit).toFixed(3)} s) | ${median(mleHeld).toFixed(1)} ms | ${median(mleGc).toFixed(1)} ms |`,
+  `| \`styleControlledRatings\` (wall ${median(fitHeld.map((r) => r.seconds)).toFixed(3)} s) | ${gaps(fitHeld)} |`,
 );
 console.log(
-  `| \`styleControlledRatings\`, ${ROUNDS} bootstrap rounds | ${boot.longestMs.toFixed(1)} ms | ${boot.gcMs.toFixed(1)} ms |`,
+  `| \`styleControlledRatings\`, ${ROUNDS} bootstrap rounds (one run) | ${gaps([bootHeld])} |`,
 );

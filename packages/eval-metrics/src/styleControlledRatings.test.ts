@@ -264,19 +264,93 @@ describe('styleControlledRatings properties', () => {
   });
   const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThan(1e-6);
 
-  it('zero style features give plain Bradley–Terry ratings', async () => {
+  it('a constant style feature (any value) gets coefficient 0 and leaves plain Bradley–Terry ratings', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(battleArb, { minLength: 1, maxLength: 50 }), async (rows) => {
-        const { battles } = build(rows);
-        const fit = await styleControlledRatings(
-          battles,
-          battles.map(() => ({ f: 0 })),
-          options,
-        );
-        const plain = bradleyTerry(battles, options);
+      fc.asyncProperty(
+        fc.array(battleArb, { minLength: 1, maxLength: 50 }),
+        fc.double({ min: -1, max: 1, noNaN: true }),
+        async (rows, value) => {
+          const { battles } = build(rows);
+          const fit = await styleControlledRatings(
+            battles,
+            battles.map(() => ({ f: value })),
+            options,
+          );
+          const plain = bradleyTerry(battles, options);
+          for (const model of plain.models)
+            close(fit.ratings[model] as number, plain.ratings[model] as number);
+          expect(fit.coefficients.f).toBe(0);
+          expect(fit.featureScale.f).toBe(0);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('features without signal (every battle also seen with its features negated) get coefficients 0', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(battleArb, { minLength: 1, maxLength: 40 }), async (rows) => {
+        const { battles, features } = build(rows);
+        // Each battle twice, with the same outcome and opposite style differences: the features
+        // are uncorrelated with the outcomes given the models.
+        const twins = battles.flatMap((b) => [b, b]);
+        const twinFeatures = features.flatMap(({ f, g }) => [
+          { f, g },
+          { f: -f, g: -g },
+        ]);
+        const fit = await styleControlledRatings(twins, twinFeatures, options);
+        const plain = bradleyTerry(twins, options);
         for (const model of plain.models)
           close(fit.ratings[model] as number, plain.ratings[model] as number);
-        expect(fit.coefficients.f).toBe(0);
+        expect(Math.abs(fit.coefficients.f)).toBeLessThan(1e-9);
+        expect(Math.abs(fit.coefficients.g)).toBeLessThan(1e-9);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("coefficients are per standard deviation: changing a feature's units changes nothing", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(battleArb, { minLength: 2, maxLength: 50 }),
+        fc.double({ min: 0.01, max: 100, noNaN: true }),
+        fc.double({ min: -5, max: 5, noNaN: true }),
+        async (rows, factor, shift) => {
+          const { battles } = build(rows);
+          // On a grid, so that no two distinct values meet after the change of units.
+          const features = rows.map((r) => ({ f: Math.round(r.f * 64) / 64, g: r.g }));
+          const fit = await styleControlledRatings(battles, features, options);
+          const rescaled = await styleControlledRatings(
+            battles,
+            features.map(({ f, g }) => ({ f: factor * f + shift, g: -g })),
+            options,
+          );
+          for (const model of fit.models)
+            close(rescaled.ratings[model] as number, fit.ratings[model] as number);
+          close(rescaled.coefficients.f, fit.coefficients.f);
+          close(rescaled.coefficients.g, -fit.coefficients.g);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('ratings are centred on init, or put the anchor model at init', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(battleArb, { minLength: 1, maxLength: 50 }), async (rows) => {
+        const { battles, features } = build(rows);
+        const fit = await styleControlledRatings(battles, features, { ...options, init: 1200 });
+        const values = fit.models.map((model) => fit.ratings[model] as number);
+        close(values.reduce((x, y) => x + y, 0) / values.length, 1200);
+        const anchor = battles[0]?.model_b as string;
+        const anchored = await styleControlledRatings(battles, features, { ...options, anchor });
+        close(anchored.ratings[anchor] as number, 1000);
+        for (const model of fit.models) {
+          close(
+            (anchored.ratings[model] as number) - 1000,
+            (fit.ratings[model] as number) - (fit.ratings[anchor] as number),
+          );
+        }
       }),
       { numRuns: 40 },
     );

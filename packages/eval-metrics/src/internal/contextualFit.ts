@@ -130,7 +130,7 @@ export async function fitContextual(
   };
 }
 
-interface PassResult {
+export interface PassResult {
   readonly loss: number;
   readonly gradient: Float64Array;
   /** Lower triangle, row-major (the upper triangle is not filled). */
@@ -138,7 +138,7 @@ interface PassResult {
 }
 
 /** Objective, gradient and Hessian at x: one pass over the battles, in yielding chunks. */
-async function evaluate(
+export async function evaluate(
   data: ContextualData,
   settings: ContextualSettings,
   weights: Float64Array | undefined,

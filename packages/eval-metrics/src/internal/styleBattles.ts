@@ -100,12 +100,15 @@ export async function styleBattles(
     forEachRange(fn, n, options.chunkSize, options.signal, body);
   const sum = new Float64Array(s);
   const largest = new Float64Array(s);
+  // 1 once a value differs from the first battle's.
+  const varies = new Uint8Array(s);
   await range((begin, end) => {
     for (let i = begin; i < end; i++) {
       for (let k = 0; k < s; k++) {
         const v = z[i * s + k] as number;
         sum[k] = (sum[k] as number) + v;
         largest[k] = Math.max(largest[k] as number, Math.abs(v));
+        if (v !== z[k]) varies[k] = 1;
       }
     }
   });
@@ -124,11 +127,17 @@ export async function styleBattles(
     });
     for (let k = 0; k < s; k++) scale[k] = Math.sqrt((squares[k] as number) / n);
   }
-  // A constant feature carries no information: its column becomes 0 and its coefficient stays 0.
+  // A feature without information gets a zero column and keeps coefficient 0: when z-scoring, one
+  // equal in every battle (tested exactly: the rounding of its mean would leave deviations of
+  // ~1e-17 that z-scoring blows up to ±1, as numpy does); without, an all-zero one (a nonzero
+  // constant is then an advantage for side A, which the fit estimates).
   const inactive: number[] = [];
   const off = new Uint8Array(s);
   for (let k = 0; k < s; k++) {
-    if (!((largest[k] as number) > 0 && (scale[k] as number) > 0)) {
+    const informative = options.standardize
+      ? varies[k] === 1 && (scale[k] as number) > 0
+      : (largest[k] as number) > 0;
+    if (!informative) {
       scale[k] = 0;
       off[k] = 1;
       inactive.push(k);
