@@ -7,8 +7,10 @@
  * cells, and a bootstrap resample is a multinomial draw over the cells (see `bootstrapRatings`).
  */
 import { describeValue } from '@llmkit/numeric';
+import type { ChunkedOptions } from './chunkedOptions.js';
 import { EvalMetricsError } from './errors.js';
 import { check, invalid } from './internal/check.js';
+import { chunking, visitInChunks } from './internal/chunks.js';
 
 /** A battle outcome in the arena log format. @public */
 export type BattleWinner = 'model_a' | 'model_b' | 'tie' | 'tie (bothbad)';
@@ -57,7 +59,10 @@ export class BattleCounts {
   private readonly cells = new Map<number, PairCounts>();
   private total = 0;
 
-  /** Builds a table from a list of battles. */
+  /**
+   * Builds a table from a list of battles, synchronously (about 0.1 µs per battle: a million
+   * battles hold the thread for ~0.1 s). In a service, prefer {@link BattleCounts.fromAsync}.
+   */
   static from(battles: readonly Battle[]): BattleCounts {
     if (!Array.isArray(battles)) {
       invalid(
@@ -67,8 +72,28 @@ export class BattleCounts {
       );
     }
     const table = new BattleCounts();
-    for (let i = 0; i < battles.length; i++)
-      table.record('BattleCounts.from', `battles[${i}]`, battles[i]);
+    for (let i = 0; i < battles.length; i++) table.record('BattleCounts.from', i, battles[i]);
+    return table;
+  }
+
+  /**
+   * Builds a table from an array, an iterable or an async iterable of battles (e.g. the parsed
+   * lines of a log stream), giving the event loop a turn after every `chunkSize` battles.
+   *
+   * @example
+   * ```ts
+   * const table = await BattleCounts.fromAsync(battles, { signal, onProgress: (n) => log(n) });
+   * ```
+   * @throws EvalMetricsError on a malformed battle (naming its index), or `ABORTED`.
+   */
+  static async fromAsync(
+    battles: Iterable<Battle> | AsyncIterable<Battle>,
+    options: ChunkedOptions = {},
+  ): Promise<BattleCounts> {
+    const fn = 'BattleCounts.fromAsync';
+    const table = new BattleCounts();
+    const visit = (battle: Battle, i: number) => table.record(fn, i, battle);
+    await visitInChunks(fn, 'battles', battles, visit, chunking(fn, options));
     return table;
   }
 
@@ -109,7 +134,7 @@ export class BattleCounts {
   /** Adds many battles. */
   addAll(battles: Iterable<Battle>): this {
     let i = 0;
-    for (const battle of battles) this.record('BattleCounts.addAll', `battles[${i++}]`, battle);
+    for (const battle of battles) this.record('BattleCounts.addAll', i++, battle);
     return this;
   }
 
@@ -182,24 +207,27 @@ export class BattleCounts {
     };
   }
 
-  /** @internal Adds a battle, naming `fn(argument)` in errors. */
-  record(fn: string, argument: string, battle: Battle | undefined): void {
+  /**
+   * @internal Adds a battle, naming `fn(argument)` in errors; a number i stands for `battles[i]`
+   * (the name is only built for an error). Returns the battle's pair cell.
+   */
+  record(fn: string, argument: string | number, battle: Battle | undefined): PairCounts {
     if (typeof battle !== 'object' || battle === null) {
       invalid(
         fn,
-        argument,
+        argumentName(argument),
         `expected {model_a, model_b, winner}, received ${describeValue(battle)}.`,
       );
     }
     const a = battle.model_a;
     const b = battle.model_b;
     if (typeof a !== 'string' || a === '' || typeof b !== 'string' || b === '') {
-      invalid(fn, argument, 'expected model_a and model_b to be non-empty strings.');
+      invalid(fn, argumentName(argument), 'expected model_a and model_b to be non-empty strings.');
     }
     if (a === b) {
       invalid(
         fn,
-        argument,
+        argumentName(argument),
         `model ${JSON.stringify(a)} battles itself; drop self-battles before rating.`,
       );
     }
@@ -207,7 +235,7 @@ export class BattleCounts {
     if (outcome === undefined) {
       invalid(
         fn,
-        `${argument}.winner`,
+        `${argumentName(argument)}.winner`,
         `expected 'model_a', 'model_b', 'tie' or 'tie (bothbad)', received ${describeValue(battle.winner)}.`,
       );
     }
@@ -218,11 +246,16 @@ export class BattleCounts {
     const slot = outcome === 1 ? 1 : (outcome === 0) === i < j ? 0 : 2;
     cell.counts[slot] = (cell.counts[slot] as number) + 1;
     this.total++;
+    return cell;
   }
 
-  private modelIndex(fn: string, argument: string, name: unknown): number {
+  private modelIndex(fn: string, argument: string | number, name: unknown): number {
     if (typeof name !== 'string' || name === '') {
-      invalid(fn, argument, `expected a non-empty model name, received ${describeValue(name)}.`);
+      invalid(
+        fn,
+        argumentName(argument),
+        `expected a non-empty model name, received ${describeValue(name)}.`,
+      );
     }
     let i = this.index.get(name);
     if (i === undefined) {
@@ -230,7 +263,7 @@ export class BattleCounts {
         throw new EvalMetricsError({
           code: 'INVALID_ARGUMENT',
           fn,
-          argument,
+          argument: argumentName(argument),
           detail: `more than ${MAX_MODELS} models.`,
         });
       }
@@ -252,6 +285,10 @@ export class BattleCounts {
   }
 }
 
+function argumentName(argument: string | number): string {
+  return typeof argument === 'number' ? `battles[${argument}]` : argument;
+}
+
 /** 0: model_a won, 1: tie, 2: model_b won. */
 const OUTCOME: Readonly<Record<string, number>> = {
   model_a: 0,
@@ -259,21 +296,3 @@ const OUTCOME: Readonly<Record<string, number>> = {
   'tie (bothbad)': 1,
   model_b: 2,
 };
-
-/** A table from battles, or an existing table as is. */
-export function battleCountsOf(
-  fn: string,
-  battles: readonly Battle[] | BattleCounts,
-): BattleCounts {
-  if (battles instanceof BattleCounts) return battles;
-  if (!Array.isArray(battles)) {
-    invalid(
-      fn,
-      'battles',
-      `expected an array of battles or a BattleCounts, received ${describeValue(battles)}.`,
-    );
-  }
-  const table = new BattleCounts();
-  for (let i = 0; i < battles.length; i++) table.record(fn, `battles[${i}]`, battles[i]);
-  return table;
-}

@@ -10,14 +10,8 @@
  * so any round is reproducible alone; each fit starts from the full-data solution and runs to the
  * same tolerance. The work yields to the event loop every ~15 ms.
  */
-import {
-  type QuantileMethod,
-  quantiles,
-  Random,
-  RunningMoments,
-  sampleMultinomial,
-} from '@llmkit/numeric';
-import { type Battle, type BattleCounts, battleCountsOf } from './battles.js';
+import { type QuantileMethod, Random, sampleMultinomial } from '@llmkit/numeric';
+import type { Battle, BattleCounts } from './battles.js';
 import {
   type BradleyTerryOptions,
   type BradleyTerryResult,
@@ -28,8 +22,10 @@ import {
   toRatings,
 } from './bradleyTerry.js';
 import { EvalMetricsError } from './errors.js';
+import { battleCountsOfAsync } from './internal/battleTable.js';
 import { fitBradleyTerry, type PairTotals } from './internal/btFit.js';
-import { check, invalid, throwIfAborted } from './internal/check.js';
+import { check, throwIfAborted } from './internal/check.js';
+import { coverage, rankByIntervals, summarizeReplicates } from './internal/intervals.js';
 import { cooperativeYield } from './internal/yieldToEventLoop.js';
 
 /** Options of {@link bootstrapRatings}. @public */
@@ -97,17 +93,14 @@ export async function bootstrapRatings(
   options: BootstrapRatingsOptions = {},
 ): Promise<BootstrapRatingsResult> {
   const fn = 'bootstrapRatings';
-  const table = battleCountsOf(fn, battles);
   const rounds = check.integer(fn, 'options.rounds', options.rounds ?? 1000, { min: 1 });
   const seed = check.integer(fn, 'options.seed', options.seed ?? 0, { min: 0 });
-  const confidence = check.probability(fn, 'options.confidence', options.confidence ?? 0.95);
-  if (confidence === 0 || confidence === 1) {
-    invalid(
-      fn,
-      'options.confidence',
-      'expected a coverage strictly between 0 and 1; 0.95 is usual.',
-    );
-  }
+  const confidence = coverage(fn, options.confidence);
+  const table = await battleCountsOfAsync(
+    fn,
+    battles,
+    options.signal === undefined ? {} : { signal: options.signal },
+  );
   const settings = ratingScale(fn, table, options);
   const fit = bradleyTerry(table, options);
   const m = table.models.length;
@@ -177,32 +170,16 @@ export async function bootstrapRatings(
     throw new EvalMetricsError({ code: 'NON_FINITE', fn, detail: 'a bootstrap fit diverged.' });
   }
 
-  const tail = (1 - confidence) / 2;
   const method = options.quantileMethod ?? 'linear';
   const perModel = table.battlesPerModel();
-  const rows = table.models.map((model, i) => {
-    const s = samples[i] as Float64Array;
-    const [lower, median, upper] = quantiles(s, [tail, 0.5, 1 - tail], { method }) as unknown as [
-      number,
-      number,
-      number,
-    ];
-    const spread = new RunningMoments();
-    for (let r = 0; r < rounds; r++) spread.add(s[r] as number);
-    return {
+  const leaderboard = rankByIntervals(
+    table.models.map((model, i) => ({
       model,
       rating: fit.ratings[model] as number,
-      lower,
-      upper,
-      median,
-      standardError: rounds > 1 ? spread.standardDeviation : 0,
-      rank: 0,
+      ...summarizeReplicates(samples[i] as Float64Array, confidence, method),
       battles: perModel[model] as number,
-    };
-  });
-  const leaderboard = rows
-    .map((row) => ({ ...row, rank: 1 + rows.filter((other) => other.lower > row.upper).length }))
-    .sort((a, b) => b.rating - a.rating);
+    })),
+  );
   const replicates: Record<string, Float64Array> = {};
   if (options.keepReplicates) {
     for (const [i, name] of table.models.entries()) replicates[name] = samples[i] as Float64Array;

@@ -4,7 +4,8 @@
  * maximum likelihood with ties as half a win and half a loss — FastChat's `compute_bt`
  * (`fastchat/serve/monitor/rating_systems.py`), solved to full convergence.
  */
-import { type Battle, type BattleCounts, battleCountsOf } from './battles.js';
+import type { Battle, BattleCounts } from './battles.js';
+import { battleCountsOf } from './internal/battleTable.js';
 import {
   type FitOutcome,
   fitBradleyTerry,

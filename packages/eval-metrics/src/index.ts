@@ -12,6 +12,7 @@ export type { BradleyTerryOptions, BradleyTerryResult, RatingAnchor } from './br
 export { bradleyTerry } from './bradleyTerry.js';
 export type { CalibrationBin, CalibrationResult } from './calibration.js';
 export { brierScore, expectedCalibrationError } from './calibration.js';
+export type { ChunkedOptions } from './chunkedOptions.js';
 export type { Label } from './cohenKappa.js';
 export { cohenKappa, rawAgreement } from './cohenKappa.js';
 export { EvalMetricsError } from './errors.js';
@@ -75,5 +76,19 @@ export type {
 } from './runPairwiseJudge.js';
 export { runPairwiseJudge } from './runPairwiseJudge.js';
 export { exactMatch, normalizeAnswer, tokenF1 } from './squad.js';
+export type {
+  CoefficientInterval,
+  StyleControlOptions,
+  StyleControlProgress,
+  StyleControlResult,
+} from './styleControlledRatings.js';
+export { FASTCHAT_STYLE_PENALTY, styleControlledRatings } from './styleControlledRatings.js';
+export type {
+  StyleAnswer,
+  StyleAttributeOptions,
+  StyleAttributes,
+  StyleFeatures,
+} from './styleFeatures.js';
+export { styleAttributes, styleFeatures } from './styleFeatures.js';
 export type { SwapReconciliation, WinRateOptions, WinRateResult } from './winRate.js';
 export { reconcileSwappedJudgments, winRate } from './winRate.js';

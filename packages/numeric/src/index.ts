@@ -5,6 +5,7 @@ export type { BootstrapOptions, BootstrapResult } from './bootstrap.js';
 export { bootstrap } from './bootstrap.js';
 export type { BootstrapVectorResult } from './bootstrapVector.js';
 export { bootstrapVector } from './bootstrapVector.js';
+export { choleskySolve } from './choleskySolve.js';
 export type { LlmkitErrorCode, LlmkitErrorInit } from './errors.js';
 export { LlmkitError, NumericError } from './errors.js';
 export type { FitPolynomialOptions, PolynomialFit } from './fitPolynomial.js';

@@ -6,7 +6,7 @@
  */
 
 /** Python's `\s` for `str` patterns (equivalently `str.isspace()`), as a character class body. */
-const PY_SPACE =
+export const PY_SPACE: string =
   '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 
 /** One run of Python whitespace. */
