@@ -165,19 +165,27 @@ describe.skipIf(noWebGpu !== '')(
       expectClose(dv!, g.grads.v!, 1e-5, 1e-5, 'dv');
     }, 60_000);
 
-    it('agrees with the reference across tile boundaries, head sizes and T < S', async () => {
-      await initCompute({ backend: 'webgpu' });
-      // [bh, T, S, D]: one element; a row block and a key tile crossed (32 rows, 32 keys);
-      // T < S; D = 128, whose key tiles hold 16 keys.
-      const cases = [
-        [1, 1, 1, 1],
-        [2, 33, 33, 8],
-        [1, 17, 23, 24],
-        [1, 40, 41, 64],
-        [1, 20, 20, 128],
-      ] as const;
-      for (const [n, [bh, t, s, d]] of cases.entries()) await check([bh], t, s, d, n, 2e-5);
-    }, 120_000);
+    // [bh, T, S, D]: one element; a row block and a key tile crossed (32 rows, 32 keys);
+    // T < S; D = 128, whose key tiles hold 16 keys. The backward's blocks hold 32 keys (dK, dV)
+    // or 32 queries (dQ) up to D = 64, 16 up to 128 and 8 above, with 16-row tiles streamed
+    // past them and head slices of 16 and 32 columns: D = 40 ends mid-slice, S − T = 35 lets the
+    // last key block skip whole query tiles, D = 256 is the largest head the kernels take.
+    it.each([
+      [1, 1, 1, 1],
+      [2, 33, 33, 8],
+      [1, 17, 23, 24],
+      [1, 40, 41, 64],
+      [1, 20, 20, 128],
+      [2, 35, 70, 40],
+      [1, 10, 10, 256],
+    ] as const)(
+      'agrees with the reference at [bh, T, S, D] = [%i, %i, %i, %i]',
+      async (bh, t, s, d) => {
+        await initCompute({ backend: 'webgpu' });
+        await check([bh], t, s, d, t + d, 2e-5);
+      },
+      60_000,
+    );
   },
 );
 

@@ -1,6 +1,6 @@
 /**
  * Causal scaled dot-product attention. On WebGPU, FlashAttention-style WGSL kernels (forward and
- * backward; see `webgpu/attentionShaders.ts`) that never materialise the [T, S] scores; on the
+ * backward; see `webgpu/`) that never materialise the [T, S] scores; on the
  * other backends, or with `initCompute({ kernels: 'engine' })`, two matrix products around
  * {@link causalSoftmax} (itself fused on cpu and wasm).
  */

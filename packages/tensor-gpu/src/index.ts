@@ -7,8 +7,13 @@ export type { AdamWHyperparameters, AdamWOptions } from './adamW.js';
 export { AdamW, adamWStepReference } from './adamW.js';
 export { causalAttention } from './causalAttention.js';
 export { causalSoftmax } from './causalSoftmax.js';
-export type { ClipGradNormOptions, ClipGradNormResult } from './clipGradNorm.js';
-export { clipGradNorm } from './clipGradNorm.js';
+export type {
+  ClipGradNormAsyncOptions,
+  ClipGradNormOptions,
+  ClipGradNormReadResult,
+  ClipGradNormResult,
+} from './clipGradNorm.js';
+export { clipGradNorm, clipGradNormAsync } from './clipGradNorm.js';
 export type {
   BackendChoice,
   BackendFallback,

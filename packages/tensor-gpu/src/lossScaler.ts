@@ -9,10 +9,16 @@
  *
  * The engine computes in float32, where loss scaling is unnecessary; the scaler is here for
  * float16 kernels (WebGPU `shader-f16`) and for trainers that must behave the same on both.
+ *
+ * Whether to skip an update is a decision on the host, so {@link DynamicLossScaler.unscale} waits
+ * for the device and reads one flag (as GradScaler's `step` does with `found_inf`); it is
+ * asynchronous because WebGPU has no synchronous read in Node.
  */
+
 import { TensorError } from './errors.js';
 import { check } from './internal/check.js';
 import { tf } from './internal/engine.js';
+import { dispose } from './memory.js';
 import type { NamedTensors, Tensor } from './tensor.js';
 
 /** Options of {@link DynamicLossScaler}; defaults are GradScaler's. @public */
@@ -45,10 +51,11 @@ export interface UnscaledGradients<G extends NamedTensors> {
  * @example
  * ```ts
  * const scaler = new DynamicLossScaler();
- * const { grads } = ops.variableGrads(() => scaler.scaleLoss(loss()));
- * const { gradients, finite } = scaler.unscale(grads);
+ * const { value, grads } = parameterGrads(() => scaler.scaleLoss(loss()), params);
+ * const { gradients, finite } = await scaler.unscale(grads);
  * if (finite) optimizer.step(gradients);
  * scaler.update(finite);
+ * dispose([value, grads, gradients]);
  * ```
  * @public
  */
@@ -92,19 +99,29 @@ export class DynamicLossScaler {
     return tf.mul(loss, this.current) as T;
   }
 
-  /** Divides gradients by the scale and reports whether all of them are finite. */
-  unscale<G extends NamedTensors>(gradients: G): UnscaledGradients<G> {
+  /**
+   * Divides gradients by the scale and reports whether all of them are finite, reading that one
+   * flag from the device. The caller owns (disposes) the returned gradients, finite or not.
+   */
+  async unscale<G extends NamedTensors>(gradients: G): Promise<UnscaledGradients<G>> {
     const entries = Object.entries(gradients);
     const allFinite = tf.tidy(() =>
       entries.length === 0
-        ? tf.scalar(1)
-        : tf.min(tf.stack(entries.map(([, g]) => tf.cast(tf.all(tf.isFinite(g)), 'float32')))),
+        ? tf.scalar(true, 'bool')
+        : tf.all(tf.stack(entries.map(([, g]) => tf.all(tf.isFinite(g))))),
     );
-    const finite = allFinite.dataSync()[0] === 1;
-    allFinite.dispose();
     const inverse = 1 / this.current;
     const out: Record<string, Tensor> = {};
     for (const [name, g] of entries) out[name] = tf.mul(g, inverse);
+    let finite: boolean;
+    try {
+      finite = (await allFinite.data())[0] === 1;
+    } catch (error) {
+      dispose(out);
+      throw error;
+    } finally {
+      allFinite.dispose();
+    }
     return { gradients: out as G, finite };
   }
 

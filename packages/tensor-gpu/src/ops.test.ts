@@ -2,8 +2,9 @@
  * Autograd through the curated ops on every backend that runs here, checked against central
  * finite differences: the gradients registered in `internal/engine.ts` must be present and right.
  */
-import { Random } from '@llmkit/numeric';
+import { logSigmoid as logSigmoidReference, Random } from '@llmkit/numeric';
 import { describe, expect, it } from 'vitest';
+import { webGpuUnavailable } from '../test/fusedTestKit.js';
 import { initCompute } from './compute.js';
 import { dispose, scope } from './memory.js';
 import * as ops from './ops.js';
@@ -121,3 +122,81 @@ describe.each(['cpu', 'wasm'] as const)('ops added for losses on %s', (backend) 
     expect(info.newBytes).toBe(0);
   });
 });
+
+/**
+ * ops.logSigmoid inside a scope under autograd (how every loss uses it): values against
+ * `@llmkit/numeric`'s float64 logSigmoid far into both tails, gradients against central
+ * differences. tfjs-core's own logSigmoid fails here (its gradient reads a freed input).
+ */
+async function checkLogSigmoid(absoluteTolerance: number): Promise<void> {
+  const xs = [-120, -30, -8, -1.5, -0.25, 0, 0.25, 1.5, 8, 30, 120];
+  const input = ops.tensor1d(xs);
+  const output = ops.logSigmoid(input);
+  const values = await output.data();
+  xs.forEach((x, i) => {
+    const expected = logSigmoidReference(x);
+    const tolerance = 1e-6 * Math.abs(expected) + absoluteTolerance;
+    expect(Math.abs(values[i]! - expected), `logSigmoid(${x})`).toBeLessThanOrEqual(tolerance);
+  });
+  const rng = new Random(11);
+  const x0 = Float32Array.from({ length: 6 }, () => rng.normal(0, 3));
+  const weights = ops.tensor1d([1, -2, 0.5, 3, -1, 2]);
+  // The input of logSigmoid is an intermediate of the differentiated function, freed by the
+  // inner scope before the backward pass runs.
+  const f = (x: Tensor): Tensor =>
+    scope(() => ops.sum(ops.mul(ops.logSigmoid(ops.mul(x, 2)), weights)));
+  const [g] = ops.grads(f)([ops.tensor1d(x0)]);
+  const analytic = await g!.data();
+  const numeric = await finiteDifferencesAsync(f, x0, [6]);
+  numeric.forEach((n, i) => {
+    expect(Math.abs(analytic[i]! - n)).toBeLessThan(2e-3 + 2e-3 * Math.abs(n));
+  });
+  // The closed form, σ(−2x)·2·w, at the extremes where a naive 1 − σ would lose every digit.
+  const [tails] = ops.grads((x: Tensor) => ops.sum(ops.logSigmoid(x)))([ops.tensor1d([-40, 40])]);
+  const [left, right] = await tails!.data();
+  expect(left).toBe(1);
+  expect(Math.abs(right! - Math.exp(-40)) / Math.exp(-40)).toBeLessThan(1e-5);
+  dispose([input, output, weights, g!, tails!]);
+}
+
+/** {@link finiteDifferences} reading values asynchronously, so that it runs on WebGPU too. */
+async function finiteDifferencesAsync(
+  f: (x: Tensor) => Tensor,
+  x0: Float32Array,
+  shape: number[],
+): Promise<number[]> {
+  const h = 1e-2;
+  const out: number[] = [];
+  for (let i = 0; i < x0.length; i++) {
+    const plus = Float32Array.from(x0);
+    const minus = Float32Array.from(x0);
+    plus[i]! += h;
+    minus[i]! -= h;
+    const [up, down] = [plus, minus].map((x) => scope(() => f(ops.tensor(x, shape))));
+    out.push(((await up!.data())[0]! - (await down!.data())[0]!) / (plus[i]! - minus[i]!));
+    dispose([up!, down!]);
+  }
+  return out;
+}
+
+describe.each(['cpu', 'wasm'] as const)('logSigmoid on %s', (backend) => {
+  it('is stable in both tails and differentiates inside a scope', async () => {
+    await initCompute({ backend });
+    // Relative accuracy everywhere, but for e^-120, below float32's range.
+    await checkLogSigmoid(1e-30);
+  });
+});
+
+const noWebGpu = await webGpuUnavailable();
+
+describe.skipIf(noWebGpu !== '')(
+  `logSigmoid on webgpu${noWebGpu ? ` — skipped: ${noWebGpu}` : ''}`,
+  () => {
+    it('is stable in both tails and differentiates inside a scope', async () => {
+      await initCompute({ backend: 'webgpu' });
+      // The backend's softplus rounds 1 + e^-x to float32 before its log, so the tiny values at
+      // large x are accurate to half an ulp of 1 (6e-8) absolute, not relative.
+      await checkLogSigmoid(1e-7);
+    }, 60_000);
+  },
+);

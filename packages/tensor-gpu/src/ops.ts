@@ -9,7 +9,8 @@
  *
  * Not here: chained methods on tensors (`x.square()`; the engine's Node build has none, use
  * `ops.square(x)`) and in-place updates other than `Variable.assign`. The engine has no
- * `stopGradient`; {@link stopGradient} below builds one from `customGrad`.
+ * `stopGradient`; {@link stopGradient} below builds one from `customGrad`, and
+ * {@link logSigmoid} replaces the engine's, whose gradient fails inside a scope.
  */
 import { tf } from './internal/engine.js';
 import type { Tensor } from './tensor.js';
@@ -69,7 +70,6 @@ export {
   logicalAnd,
   logicalNot,
   logicalOr,
-  logSigmoid,
   logSoftmax,
   logSumExp,
   matMul,
@@ -162,3 +162,30 @@ const detach: (x: Tensor) => Tensor = tf.customGrad((x: Tensor | tf.GradSaveFunc
   value: tf.clone(x as Tensor),
   gradFunc: (dy: Tensor) => tf.zerosLike(dy),
 }));
+
+/**
+ * log σ(x) = −softplus(−x) elementwise, stable for any x (no overflow of e^−x for negative x,
+ * no log(1 − ·) cancellation for positive x), with the gradient σ(−x)·dy.
+ *
+ * Replaces tfjs-core 4.22's `logSigmoid` (ops/log_sigmoid.ts), whose `customGrad` reads its
+ * input from a closure instead of saving it: when that input is an intermediate of a
+ * {@link scope} (as in every loss), the backward pass finds it freed and throws. This one saves
+ * the input for the backward pass. On WebGPU the engine's softplus rounds 1 + e⁻ˣ to float32
+ * before its log (for |x| < 13.9), so values near 0 (x ≳ 8) are accurate to 6e-8 absolute rather
+ * than relative; the CPU backends round once, from float64.
+ */
+export function logSigmoid<T extends Tensor>(x: T): T {
+  return logSigmoidWithGradient(x) as T;
+}
+
+const logSigmoidWithGradient: (x: Tensor) => Tensor = tf.customGrad(
+  (x: Tensor | tf.GradSaveFunc, save: Tensor | tf.GradSaveFunc) => {
+    const input = x as Tensor;
+    (save as tf.GradSaveFunc)([input]);
+    return {
+      value: tf.neg(tf.softplus(tf.neg(input))),
+      // d/dx log σ(x) = 1 − σ(x) = σ(−x), exact in both tails.
+      gradFunc: (dy: Tensor, saved: Tensor[]) => tf.mul(dy, tf.sigmoid(tf.neg(saved[0]!))),
+    };
+  },
+);

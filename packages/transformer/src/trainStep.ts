@@ -1,7 +1,7 @@
 /**
  * One optimisation step: forward, loss, backward, global-norm clipping, optimizer update, and
  * the numbers a training log wants (loss, gradient norm, learning rate, tokens/s, MFU). The
- * parts are public (`model.loss`, `ops.variableGrads`, `clipGradNorm`, `optimizer.step`), so a
+ * parts are public (`model.loss`, `ops.variableGrads`, `clipGradNormAsync`, `optimizer.step`), so a
  * loop with other needs can be written from them; this is the common case.
  *
  * A step whose loss or gradient norm is not finite changes nothing: it throws a
@@ -11,7 +11,7 @@
 import { LlmkitError, type LlmkitErrorInit } from '@llmkit/numeric';
 import { transformerFlops } from '@llmkit/scaling';
 import {
-  clipGradNorm,
+  clipGradNormAsync,
   computeInfo,
   dispose,
   isTensor,
@@ -174,10 +174,14 @@ export async function trainStep(
     ? (batch.inputs.shape as [number, number])
     : [batch.inputs.length, batch.inputs[0]!.length];
   const tokens = rows * length;
-  const loss = (await value.data())[0]!;
   // Without clipping, a bound no norm reaches keeps the coefficient at 1 and still measures.
   const bound = maxGradNorm === Number.POSITIVE_INFINITY ? Number.MAX_VALUE : maxGradNorm;
-  const { gradients: clipped, totalNorm } = clipGradNorm(gradients, bound);
+  // Both reads wait for the device once, and only asynchronously (WebGPU has no other way).
+  const [lossValues, { gradients: clipped, totalNorm }] = await Promise.all([
+    value.data(),
+    clipGradNormAsync(gradients, bound),
+  ]);
+  const loss = lossValues[0]!;
   if (!Number.isFinite(loss) || !Number.isFinite(totalNorm)) {
     dispose([value, ...Object.values(gradients), ...Object.values(clipped)]);
     throw nonFinite(step, loss, totalNorm, options.previous, '');

@@ -8,7 +8,8 @@
  * (Dao et al. 2022, FlashAttention, arXiv:2205.14135, Algorithms 1–2; FlashAttention-2,
  * arXiv:2307.08691, for the per-tile rescaling). Queries are the last T of S key positions:
  * query i sees keys j ≤ i + (S − T). Tensors are [BH, T, D] (q) and [BH, S, D] (k, v), BH being
- * batch × heads. The WebGPU kernels are in `webgpu/attentionShaders.ts`.
+ * batch × heads. The WebGPU kernels are in `webgpu/attentionShaders.ts` (forward) and
+ * `webgpu/attentionBackwardShaders.ts`.
  */
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../internal/engine.js';

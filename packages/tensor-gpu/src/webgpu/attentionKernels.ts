@@ -12,12 +12,8 @@ import {
   CAUSAL_ATTENTION_GRAD_Q,
   type CausalAttentionAttrs,
 } from '../kernels/causalAttention.js';
-import {
-  type AttentionProgram,
-  forwardProgram,
-  gradKVProgram,
-  gradQProgram,
-} from './attentionShaders.js';
+import { gradKVProgram, gradQProgram } from './attentionBackwardShaders.js';
+import { type AttentionProgram, forwardProgram } from './attentionShaders.js';
 
 interface WebGpuBackendLike {
   runWebGPUProgram(
