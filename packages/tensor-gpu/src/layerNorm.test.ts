@@ -36,6 +36,38 @@ describe('layerNorm reference', () => {
 
 const f = (x: Tensor, gamma: Tensor, beta: Tensor): Tensor => layerNorm(x, gamma, beta, eps);
 
+/**
+ * Absolute error bounds for float32 gradients of rows that are nearly constant far from zero,
+ * where centring in float32 leaves a relative error of |x|/σ·2^-23 in x̂ (σ² = var + eps):
+ * dgamma sums |dy|·that error, dx scales it by Σ|γ·dy|/σ per row.
+ */
+function roundingBounds(
+  x: Float32Array,
+  gamma: Float32Array,
+  dy: Float32Array,
+  rows: number,
+  c: number,
+): { dx: number; dgamma: number } {
+  const unit = 4 * 2 ** -23;
+  let dx = 0;
+  let dgamma = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = x.subarray(r * c, (r + 1) * c);
+    const mean = row.reduce((s, v) => s + v, 0) / c;
+    const sigma = Math.sqrt(row.reduce((s, v) => s + (v - mean) ** 2, 0) / c + eps);
+    const spread = (unit * row.reduce((m, v) => Math.max(m, Math.abs(v)), 0)) / sigma;
+    let gammaDy = 0;
+    let dySum = 0;
+    for (let j = 0; j < c; j++) {
+      gammaDy += Math.abs(gamma[j]! * dy[r * c + j]!);
+      dySum += Math.abs(dy[r * c + j]!);
+    }
+    dx = Math.max(dx, (spread * gammaDy) / sigma);
+    dgamma += spread * dySum;
+  }
+  return { dx, dgamma };
+}
+
 describe.each(HOST_MODES)('layerNorm on %s, %s kernels', (backend, mode) => {
   it('matches the PyTorch golden case, value and gradients', async () => {
     await useMode(backend, mode);
@@ -68,8 +100,10 @@ describe.each(HOST_MODES)('layerNorm on %s, %s kernels', (backend, mode) => {
           const ref = layerNormReference(x, gamma, beta, eps);
           const refGrad = layerNormGradReference(dy, x, gamma, eps);
           expectClose(value, ref.y, 2e-4, 2e-4, 'y');
-          expectClose(grads[0]!, refGrad.dx, 2e-3, 2e-3, 'dx');
-          expectClose(grads[1]!, refGrad.dgamma, 2e-3, 2e-3, 'dgamma');
+          // float32 centring loses |x|/σ·2^-24 of x̂; dx divides by σ once more.
+          const { dx, dgamma } = roundingBounds(x, gamma, dy, rows, c);
+          expectClose(grads[0]!, refGrad.dx, 2e-3 + dx, 2e-3, 'dx');
+          expectClose(grads[1]!, refGrad.dgamma, 2e-3 + dgamma, 2e-3, 'dgamma');
           expectClose(grads[2]!, refGrad.dbeta, 1e-4, 1e-4, 'dbeta');
         },
       ),
