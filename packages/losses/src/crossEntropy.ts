@@ -7,9 +7,8 @@
  * Not here: per-class weights, and the shift between inputs and targets (targets are already
  * the next tokens; {@link sequenceLogProbs} takes unshifted ids).
  */
-import { ops, scope, type Tensor } from '@llmkit/tensor-gpu';
+import { ops, scope, softmaxCrossEntropyParts, type Tensor } from '@llmkit/tensor-gpu';
 import { check, finiteRows, oneOf, sameShape, shapeOf, tensorArg } from './internal/check.js';
-import { logSoftmaxParts } from './internal/logSoftmaxParts.js';
 import { logitsArg, prepareTargets } from './internal/targets.js';
 
 /** How per-position losses become the result. @public */
@@ -57,8 +56,9 @@ const FN = 'crossEntropy';
 const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
 
 /**
- * Cross-entropy between `logits` and integer `targets`, from a stable log-sum-exp; the softmax
- * is never stored (see `internal/logSoftmaxParts.ts` for the memory bound). Differentiable with
+ * Cross-entropy between `logits` and integer `targets`, from a stable log-sum-exp: tensor-gpu's
+ * fused `softmaxCrossEntropyParts`, which never stores the softmax, so a forward and backward
+ * hold the logits and their gradient and nothing else of size [B, T, V]. Differentiable with
  * respect to `logits`.
  *
  * A batch in which every target is ignored gives a loss of 0 (and zero gradient) with
@@ -95,22 +95,21 @@ export function crossEntropy(
   const reduction = oneOf(FN, 'options.reduction', options.reduction ?? 'mean', REDUCTIONS);
 
   const vocab = x.shape[x.rank - 1]!;
-  const rows = x.size / vocab;
   const prepared = prepareTargets(FN, 'targets', y.dataSync(), y.shape, vocab, ignoreIndex);
   const loss = scope(() => {
-    const parts = logSoftmaxParts(ops.reshape(x, [rows, vocab]), prepared.classes, {
-      sumLogProbs: smoothing > 0,
-    });
-    const [logProb, lse, sumLogProbs] = ops.unstack(parts, 1) as [Tensor, Tensor, Tensor];
-    finiteRows(FN, 'logits', x, lse.dataSync());
-    // (1 − ε)·(−log p_t) + ε·(−Σ_v log p_v / V) + z·lse²
-    let perRow = ops.neg(logProb);
+    const parts = softmaxCrossEntropyParts(x, y, { ignoreIndex, logProbSum: smoothing > 0 });
+    finiteRows(FN, 'logits', x, parts.logSumExp.dataSync());
+    // (1 − ε)·(−log p_t) + ε·(−Σ_v log p_v / V) + z·lse², counted positions only
+    let perRow = parts.loss;
     if (smoothing > 0) {
-      perRow = ops.add(ops.mul(perRow, 1 - smoothing), ops.mul(sumLogProbs, -smoothing / vocab));
+      perRow = ops.add(
+        ops.mul(perRow, 1 - smoothing),
+        ops.mul(parts.logProbSum!, -smoothing / vocab),
+      );
     }
-    if (z > 0) perRow = ops.add(perRow, ops.mul(ops.square(lse), z));
-    const weighted = ops.mul(perRow, ops.tensor1d(prepared.weights));
-    if (reduction === 'none') return ops.reshape(weighted, y.shape);
+    if (z > 0) perRow = ops.add(perRow, ops.mul(ops.square(parts.logSumExp), z));
+    const weighted = ops.mul(perRow, ops.tensor(prepared.weights, y.shape));
+    if (reduction === 'none') return weighted;
     const total = ops.sum(weighted);
     return reduction === 'sum' ? total : ops.div(total, Math.max(prepared.count, 1));
   });

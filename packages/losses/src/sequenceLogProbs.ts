@@ -4,10 +4,9 @@
  * one-position shift between logits and tokens happens here, once, as TRL's
  * `DPOTrainer.concatenated_forward` does it (labels = inputIds rolled left by one).
  */
-import { ops, scope, type Tensor } from '@llmkit/tensor-gpu';
+import { ops, scope, softmaxCrossEntropyParts, type Tensor } from '@llmkit/tensor-gpu';
 import { LossError } from './errors.js';
 import { finiteRows, readMask, sameShape, shapeOf, tensorArg } from './internal/check.js';
-import { logSoftmaxParts } from './internal/logSoftmaxParts.js';
 import { prepareTargets } from './internal/targets.js';
 
 /** Options of {@link sequenceLogProbs}. @public */
@@ -88,13 +87,14 @@ export function sequenceLogProbs(
     }
   }
   const prepared = prepareTargets(FN, 'inputIds', nextIds, [b, t], vocab, undefined, nextMask);
+  // Positions that score nothing get label -1, the ignore index: loss 0, no gradient work.
+  const labels = prepared.classes.map((c, i) => (prepared.weights[i] === 0 ? -1 : c));
   return scope(() => {
-    const parts = logSoftmaxParts(ops.reshape(x, [b * t, vocab]), prepared.classes, {
-      sumLogProbs: false,
+    const { loss, logSumExp } = softmaxCrossEntropyParts(x, ops.tensor(labels, [b, t], 'int32'), {
+      ignoreIndex: -1,
     });
-    const [logProb, lse] = ops.unstack(parts, 1) as [Tensor, Tensor];
-    finiteRows(FN, 'logits', x, lse.dataSync());
-    const sums = ops.sum(ops.reshape(ops.mul(logProb, ops.tensor1d(prepared.weights)), [b, t]), 1);
+    finiteRows(FN, 'logits', x, logSumExp.dataSync());
+    const sums = ops.sub(0, ops.sum(loss, 1)); // +0, not -0, for a sequence with nothing counted
     if (!average) return sums;
     return ops.div(sums, ops.tensor1d(counts.map((c) => Math.max(c, 1))));
   });

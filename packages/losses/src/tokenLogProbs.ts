@@ -1,10 +1,10 @@
 /**
  * log p(target) at every position: the building block of sequence scores, KL penalties and
- * policy-gradient ratios. Same stable log-softmax as {@link crossEntropy}, without a reduction.
+ * policy-gradient ratios. The negated per-position loss of tensor-gpu's fused
+ * `softmaxCrossEntropyParts`, as in {@link crossEntropy}, without a reduction.
  */
-import { ops, scope, type Tensor } from '@llmkit/tensor-gpu';
+import { ops, scope, softmaxCrossEntropyParts, type Tensor } from '@llmkit/tensor-gpu';
 import { check, finiteRows, sameShape, shapeOf, tensorArg } from './internal/check.js';
-import { logSoftmaxParts } from './internal/logSoftmaxParts.js';
 import { logitsArg, prepareTargets } from './internal/targets.js';
 
 /** Options of {@link tokenLogProbs}. @public */
@@ -43,13 +43,10 @@ export function tokenLogProbs(
   sameShape(FN, 'targets', y, leading, `the leading dimensions of logits ${shapeOf(x.shape)}`);
   const ignoreIndex = check.integer(FN, 'options.ignoreIndex', options.ignoreIndex ?? -100);
   const vocab = x.shape[x.rank - 1]!;
-  const prepared = prepareTargets(FN, 'targets', y.dataSync(), y.shape, vocab, ignoreIndex);
+  prepareTargets(FN, 'targets', y.dataSync(), y.shape, vocab, ignoreIndex);
   return scope(() => {
-    const parts = logSoftmaxParts(ops.reshape(x, [x.size / vocab, vocab]), prepared.classes, {
-      sumLogProbs: false,
-    });
-    const [logProb, lse] = ops.unstack(parts, 1) as [Tensor, Tensor];
-    finiteRows(FN, 'logits', x, lse.dataSync());
-    return ops.reshape(ops.mul(logProb, ops.tensor1d(prepared.weights)), y.shape);
+    const { loss, logSumExp } = softmaxCrossEntropyParts(x, y, { ignoreIndex });
+    finiteRows(FN, 'logits', x, logSumExp.dataSync());
+    return ops.sub(0, loss); // +0 where ignored
   });
 }

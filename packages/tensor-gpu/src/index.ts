@@ -89,8 +89,12 @@ export type {
 export { constantSchedule, warmupCosineSchedule, warmupStableDecaySchedule } from './schedules.js';
 export type { SgdHyperparameters, SgdOptions } from './sgd.js';
 export { Sgd, sgdStepReference } from './sgd.js';
-export type { SoftmaxCrossEntropyOptions } from './softmaxCrossEntropy.js';
-export { softmaxCrossEntropy } from './softmaxCrossEntropy.js';
+export type {
+  SoftmaxCrossEntropyOptions,
+  SoftmaxCrossEntropyParts,
+  SoftmaxCrossEntropyPartsOptions,
+} from './softmaxCrossEntropy.js';
+export { softmaxCrossEntropy, softmaxCrossEntropyParts } from './softmaxCrossEntropy.js';
 export type {
   DType,
   NamedTensors,

@@ -7,7 +7,7 @@ import type { Tensor } from '@llmkit/tensor-gpu';
 import { LossError } from '../errors.js';
 import { shapeOf, tensorArg } from './check.js';
 
-/** Targets ready for `logSoftmaxParts`. */
+/** Targets checked against the vocabulary, with the weights of the positions that count. */
 export interface PreparedTargets {
   /** The class of each position, 0 where ignored. */
   readonly classes: Int32Array;

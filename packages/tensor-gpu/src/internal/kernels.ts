@@ -29,6 +29,7 @@ import { sliceWasmKernel, splitVWasmKernel } from '../kernels/slices.js';
 import {
   softmaxCrossEntropyGradient,
   softmaxCrossEntropyGradKernel,
+  softmaxCrossEntropyGradOrtKernel,
   softmaxCrossEntropyKernel,
   softmaxCrossEntropyOrtKernel,
 } from '../kernels/softmaxCrossEntropy.js';
@@ -92,6 +93,7 @@ const FAST_ORT: readonly OrtKernelFactory[] = [
   layerNormOrtKernel,
   causalSoftmaxOrtKernel,
   softmaxCrossEntropyOrtKernel,
+  softmaxCrossEntropyGradOrtKernel,
 ];
 
 /** Engine kernels replaced by plain configs, per backend ('fast' mode only). */

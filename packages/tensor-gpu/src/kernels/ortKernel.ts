@@ -39,6 +39,15 @@ export interface OrtKernelSpec<A> {
   delegate?(inputs: readonly TensorInfo[], attrs: A): boolean;
   /** Validates input values before the run (throwing a `TensorError`), where the graph would not. */
   check?(inputs: readonly HostArray[], attrs: A): void;
+  /**
+   * When given, the graph runs on blocks of this many rows rather than once: every binding's
+   * first dimension counts the same rows, and each run sees views of one block. Graphs whose
+   * intermediates are as large as their input (a log-softmax) then keep those small enough to
+   * stay in cache, and ONNX Runtime's arena never holds a copy the size of the input.
+   */
+  rowBlock?(inputs: readonly TensorInfo[], attrs: A): number;
+  /** Runs after the graph, on host views, for the few elements a graph cannot write. */
+  finish?(inputs: readonly HostArray[], outputs: readonly HostArray[], attrs: A): void;
   /** Graph inputs and outputs by name, each a tensor and the dims to present it with. */
   bind(
     inputs: readonly TensorInfo[],
@@ -97,12 +106,28 @@ export function ortKernel<A>(spec: OrtKernelSpec<A>): OrtKernelFactory {
           sessions.set(key, session);
         }
         const { feeds, fetches } = spec.bind(infos, outputs, typed);
-        const tensor = ({ info, dims }: OrtBinding) =>
-          ort.tensor(ORT_TYPES[info.dtype]!, io.view(info) as HostArray, dims);
-        session.run(
-          Object.fromEntries(Object.entries(feeds).map(([name, b]) => [name, tensor(b)])),
-          Object.fromEntries(Object.entries(fetches).map(([name, b]) => [name, tensor(b)])),
-          {},
+        // One run over whole tensors, or one per block of rows (see `rowBlock`).
+        const rows = spec.rowBlock === undefined ? 1 : Object.values(feeds)[0]!.dims[0]!;
+        const block = spec.rowBlock?.(infos, typed) ?? 1;
+        for (let start = 0; start < rows; start += block) {
+          const count = Math.min(block, rows - start);
+          const tensor = ({ info, dims }: OrtBinding) => {
+            const view = io.view(info) as HostArray;
+            if (spec.rowBlock === undefined) return ort.tensor(ORT_TYPES[info.dtype]!, view, dims);
+            const perRow = dims.slice(1).reduce((a, b) => a * b, 1);
+            const part = view.subarray(start * perRow, (start + count) * perRow);
+            return ort.tensor(ORT_TYPES[info.dtype]!, part, [count, ...dims.slice(1)]);
+          };
+          session.run(
+            Object.fromEntries(Object.entries(feeds).map(([name, b]) => [name, tensor(b)])),
+            Object.fromEntries(Object.entries(fetches).map(([name, b]) => [name, tensor(b)])),
+            {},
+          );
+        }
+        spec.finish?.(
+          infos.map((info) => io.view(info)),
+          outputs.map((info) => io.view(info)),
+          typed,
         );
         return outputs.length === 1 ? outputs[0]! : outputs;
       };
