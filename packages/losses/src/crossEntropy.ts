@@ -8,7 +8,15 @@
  * the next tokens; {@link sequenceLogProbs} takes unshifted ids).
  */
 import { ops, scope, softmaxCrossEntropyParts, type Tensor } from '@llmkit/tensor-gpu';
-import { check, finiteRows, oneOf, sameShape, shapeOf, tensorArg } from './internal/check.js';
+import {
+  check,
+  finiteRows,
+  oneOf,
+  readHost,
+  sameShape,
+  shapeOf,
+  tensorArg,
+} from './internal/check.js';
 import { logitsArg, prepareTargets } from './internal/targets.js';
 
 /** How per-position losses become the result. @public */
@@ -95,10 +103,17 @@ export function crossEntropy(
   const reduction = oneOf(FN, 'options.reduction', options.reduction ?? 'mean', REDUCTIONS);
 
   const vocab = x.shape[x.rank - 1]!;
-  const prepared = prepareTargets(FN, 'targets', y.dataSync(), y.shape, vocab, ignoreIndex);
+  const prepared = prepareTargets(
+    FN,
+    'targets',
+    readHost(FN, 'targets', y),
+    y.shape,
+    vocab,
+    ignoreIndex,
+  );
   const loss = scope(() => {
     const parts = softmaxCrossEntropyParts(x, y, { ignoreIndex, logProbSum: smoothing > 0 });
-    finiteRows(FN, 'logits', x, parts.logSumExp.dataSync());
+    finiteRows(FN, 'logits', x, parts.logSumExp);
     // (1 − ε)·(−log p_t) + ε·(−Σ_v log p_v / V) + z·lse², counted positions only
     let perRow = parts.loss;
     if (smoothing > 0) {

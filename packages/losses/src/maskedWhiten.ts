@@ -4,7 +4,7 @@
  * over all kept positions of the batch together, as PPO normalises advantages (and, with
  * `shiftMean: false`, rewards).
  */
-import { ops, scope, type Tensor } from '@llmkit/tensor-gpu';
+import { hostValues, ops, scope, type Tensor } from '@llmkit/tensor-gpu';
 import { LossError } from './errors.js';
 import { maskArg, shapeOf, tensorArg } from './internal/check.js';
 
@@ -25,7 +25,8 @@ const FN = 'maskedWhiten';
  * Differentiable with respect to `values`.
  * @param values - float32 of any shape
  * @param mask - bool (or int32 0/1) of the same shape, keeping at least two positions
- * @throws LossError `EMPTY_INPUT` when the mask keeps fewer than two positions (no variance).
+ * @throws LossError `EMPTY_INPUT` when the mask keeps fewer than two positions (no variance);
+ *   on WebGPU, where the count stays on the device, such a mask gives NaN instead.
  * @public
  */
 export function maskedWhiten(
@@ -37,18 +38,19 @@ export function maskedWhiten(
   const shiftMean = options.shiftMean ?? true;
   return scope(() => {
     const m = maskArg(FN, 'mask', mask, v.shape, `the shape of values ${shapeOf(v.shape)}`);
-    const count = ops.sum(m).dataSync()[0]!;
-    if (count < 2) {
+    const count = ops.sum(m);
+    const kept = hostValues(count)?.[0] ?? 2; // on WebGPU, unchecked: fewer than 2 gives NaN
+    if (kept < 2) {
       throw new LossError({
         code: 'EMPTY_INPUT',
         fn: FN,
         argument: 'mask',
-        detail: `the mask ${shapeOf(v.shape)} keeps ${count} position(s); whitening needs at least 2.`,
+        detail: `the mask ${shapeOf(v.shape)} keeps ${kept} position(s); whitening needs at least 2.`,
       });
     }
     const mean = ops.div(ops.sum(ops.mul(v, m)), count);
     const centred = ops.sub(v, mean);
-    const variance = ops.div(ops.sum(ops.mul(ops.square(centred), m)), count - 1);
+    const variance = ops.div(ops.sum(ops.mul(ops.square(centred), m)), ops.sub(count, 1));
     let out = ops.mul(centred, ops.rsqrt(ops.add(variance, 1e-8)));
     if (!shiftMean) out = ops.add(out, mean);
     return ops.mul(out, m);

@@ -6,7 +6,7 @@
  */
 import { ops, scope, softmaxCrossEntropyParts, type Tensor } from '@llmkit/tensor-gpu';
 import { LossError } from './errors.js';
-import { finiteRows, readMask, sameShape, shapeOf, tensorArg } from './internal/check.js';
+import { finiteRows, readHost, readMask, sameShape, shapeOf, tensorArg } from './internal/check.js';
 import { prepareTargets } from './internal/targets.js';
 
 /** Options of {@link sequenceLogProbs}. @public */
@@ -61,7 +61,7 @@ export function sequenceLogProbs(
   const average = options.average ?? false;
 
   // Position t is scored by token t+1 under mask t+1; the last position scores nothing.
-  const idValues = ids.dataSync();
+  const idValues = readHost(FN, 'inputIds', ids);
   const maskValues = readMask(FN, 'completionMask', mask);
   const nextIds = new Int32Array(b * t);
   const nextMask = new Uint8Array(b * t);
@@ -93,7 +93,7 @@ export function sequenceLogProbs(
     const { loss, logSumExp } = softmaxCrossEntropyParts(x, ops.tensor(labels, [b, t], 'int32'), {
       ignoreIndex: -1,
     });
-    finiteRows(FN, 'logits', x, logSumExp.dataSync());
+    finiteRows(FN, 'logits', x, logSumExp);
     const sums = ops.sub(0, ops.sum(loss, 1)); // +0, not -0, for a sequence with nothing counted
     if (!average) return sums;
     return ops.div(sums, ops.tensor1d(counts.map((c) => Math.max(c, 1))));

@@ -47,7 +47,7 @@ export function tokenEntropy(logits: Tensor): Tensor {
       return { value: entropy, gradFunc: (dy: Tensor, saved: Tensor[]) => backward(dy, saved) };
     });
     const entropy = op(ops.reshape(x, [rows, vocab]));
-    finiteRows(FN, 'logits', x, entropy.dataSync());
+    finiteRows(FN, 'logits', x, entropy);
     return ops.reshape(entropy, x.shape.slice(0, -1));
   });
 }

@@ -50,7 +50,7 @@ describeBackends('tokenLogProbs', () => {
     scope(() => {
       const logits = ops.zeros([2, 3, 4]);
       expect(() => tokenLogProbs(logits, ops.zeros([3, 2], 'int32'))).toThrow(
-        /tokenLogProbs\(targets\): expected shape \[2, 3\].*received a int32 tensor of shape \[3, 2\]/,
+        /tokenLogProbs\(targets\): expected shape \[2, 3\].*received an int32 tensor of shape \[3, 2\]/,
       );
       expect(() => tokenLogProbs(logits, ops.fill([2, 3], 9, 'int32'))).toThrow(LossError);
     }));

@@ -4,7 +4,7 @@
  * `softmaxCrossEntropyParts`, as in {@link crossEntropy}, without a reduction.
  */
 import { ops, scope, softmaxCrossEntropyParts, type Tensor } from '@llmkit/tensor-gpu';
-import { check, finiteRows, sameShape, shapeOf, tensorArg } from './internal/check.js';
+import { check, finiteRows, readHost, sameShape, shapeOf, tensorArg } from './internal/check.js';
 import { logitsArg, prepareTargets } from './internal/targets.js';
 
 /** Options of {@link tokenLogProbs}. @public */
@@ -43,10 +43,10 @@ export function tokenLogProbs(
   sameShape(FN, 'targets', y, leading, `the leading dimensions of logits ${shapeOf(x.shape)}`);
   const ignoreIndex = check.integer(FN, 'options.ignoreIndex', options.ignoreIndex ?? -100);
   const vocab = x.shape[x.rank - 1]!;
-  prepareTargets(FN, 'targets', y.dataSync(), y.shape, vocab, ignoreIndex);
+  prepareTargets(FN, 'targets', readHost(FN, 'targets', y), y.shape, vocab, ignoreIndex);
   return scope(() => {
     const { loss, logSumExp } = softmaxCrossEntropyParts(x, y, { ignoreIndex });
-    finiteRows(FN, 'logits', x, logSumExp.dataSync());
+    finiteRows(FN, 'logits', x, logSumExp);
     return ops.sub(0, loss); // +0 where ignored
   });
 }

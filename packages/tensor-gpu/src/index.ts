@@ -31,6 +31,8 @@ export {
   float32ToBfloat16,
   float32ToFloat16,
 } from './halfPrecision.js';
+export type { HostValues } from './hostValues.js';
+export { hostValues } from './hostValues.js';
 export { layerNorm } from './layerNorm.js';
 export type { LionHyperparameters, LionOptions } from './lion.js';
 export { Lion, lionStepReference } from './lion.js';

@@ -13,6 +13,7 @@
  * {@link logSigmoid} replaces the engine's, whose gradient fails inside a scope.
  */
 import { tf } from './internal/engine.js';
+import { mirrorIntegers } from './internal/hostMirror.js';
 import type { Tensor } from './tensor.js';
 
 // Creation, elementwise arithmetic and activations, comparisons, reductions and products,
@@ -121,11 +122,6 @@ export {
   sub,
   sum,
   tanh,
-  tensor,
-  tensor1d,
-  tensor2d,
-  tensor3d,
-  tensor4d,
   tensorScatterUpdate,
   tile,
   topk,
@@ -141,6 +137,36 @@ export {
   zeros,
   zerosLike,
 } from '@tensorflow/tfjs-core';
+
+/**
+ * A tensor from host values (tfjs's `tensor`). On WebGPU, int32 and bool tensors keep a host
+ * copy of their values, so that ids, targets and masks stay readable synchronously (see
+ * `hostValues`) after a kernel has moved them to the device.
+ */
+export const tensor: typeof tf.tensor = ((
+  values: tf.TensorLike,
+  shape?: number[],
+  dtype?: tf.DataType,
+) =>
+  mirrorIntegers(
+    (tf.tensor as (v: tf.TensorLike, s?: number[], d?: tf.DataType) => Tensor)(
+      values,
+      shape,
+      dtype,
+    ),
+  )) as typeof tf.tensor;
+/** A rank-1 {@link tensor}. */
+export const tensor1d: typeof tf.tensor1d = ((...args: Parameters<typeof tf.tensor1d>) =>
+  mirrorIntegers(tf.tensor1d(...args))) as typeof tf.tensor1d;
+/** A rank-2 {@link tensor}. */
+export const tensor2d: typeof tf.tensor2d = ((...args: Parameters<typeof tf.tensor2d>) =>
+  mirrorIntegers(tf.tensor2d(...args))) as typeof tf.tensor2d;
+/** A rank-3 {@link tensor}. */
+export const tensor3d: typeof tf.tensor3d = ((...args: Parameters<typeof tf.tensor3d>) =>
+  mirrorIntegers(tf.tensor3d(...args))) as typeof tf.tensor3d;
+/** A rank-4 {@link tensor}. */
+export const tensor4d: typeof tf.tensor4d = ((...args: Parameters<typeof tf.tensor4d>) =>
+  mirrorIntegers(tf.tensor4d(...args))) as typeof tf.tensor4d;
 
 /**
  * Keeps the band of a matrix (or batch of matrices) and zeroes the rest: entries (i, j) with

@@ -2,10 +2,19 @@
  * Boundary checks of the package: number options through `@llmkit/numeric`'s validators, and
  * tensors by dtype, rank and shape, with messages that name the argument and its shape. Checks
  * that need values (target ranges, masks) read small integer tensors to the host, which the cpu
- * and wasm backends do without copying through a device.
+ * and wasm backends do without copying through a device; on WebGPU, where results computed on
+ * the device cannot be read synchronously, value checks of computed tensors are skipped and
+ * integer inputs must come from host arrays.
  */
 import { type ArgumentChecks, argumentChecks, describeValue } from '@llmkit/numeric';
-import { type DType, isTensor, ops, type Tensor } from '@llmkit/tensor-gpu';
+import {
+  type DType,
+  type HostValues,
+  hostValues,
+  isTensor,
+  ops,
+  type Tensor,
+} from '@llmkit/tensor-gpu';
 import { LossError } from '../errors.js';
 
 export const check: ArgumentChecks = argumentChecks((init) => new LossError(init));
@@ -16,7 +25,7 @@ export function shapeOf(shape: readonly number[]): string {
 }
 
 function describe(t: Tensor): string {
-  return `a ${t.dtype} tensor of shape ${shapeOf(t.shape)}`;
+  return `${t.dtype === 'int32' ? 'an' : 'a'} ${t.dtype} tensor of shape ${shapeOf(t.shape)}`;
 }
 
 const DTYPE_HINT: Readonly<Record<DType, string>> = {
@@ -85,7 +94,7 @@ export function sameShape(
  * attention masks tokenizers produce). A float mask is refused, since 0.5 has no meaning here.
  */
 export function readMask(fn: string, argument: string, mask: Tensor): Uint8Array {
-  const values = mask.dataSync();
+  const values = readHost(fn, argument, mask);
   if (mask.dtype === 'bool') return values as Uint8Array;
   const out = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -103,13 +112,40 @@ export function readMask(fn: string, argument: string, mask: Tensor): Uint8Array
   return out;
 }
 
-/** Throws when a per-row statistic computed from the logits is not finite (NaN or ±Infinity). */
+/**
+ * The values of an integer input (targets, ids, masks) that the loss needs on the host. On
+ * WebGPU a tensor computed on the device cannot be read synchronously: such inputs must be made
+ * from host arrays, and the error says so.
+ */
+export function readHost(fn: string, argument: string, t: Tensor): HostValues {
+  const values = hostValues(t);
+  if (values === undefined) {
+    throw new LossError({
+      code: 'INVALID_ARGUMENT',
+      fn,
+      argument,
+      detail:
+        `${describe(t)} was computed on the WebGPU device, where it cannot be read ` +
+        'synchronously; build it from a host array (ops.tensor(values, shape, dtype)), or ' +
+        'read it first with await tensor.data().',
+    });
+  }
+  return values;
+}
+
+/**
+ * Throws when a per-row statistic computed from the logits is not finite (NaN or ±Infinity).
+ * Skipped where the statistic cannot be read without a device round trip (results on WebGPU):
+ * there non-finite logits give a non-finite loss instead.
+ */
 export function finiteRows(
   fn: string,
   argument: string,
   logits: Tensor,
-  rowValues: ArrayLike<number>,
+  rowStatistic: Tensor,
 ): void {
+  const rowValues = hostValues(rowStatistic);
+  if (rowValues === undefined) return;
   for (let n = 0; n < rowValues.length; n++) {
     if (!Number.isFinite(rowValues[n]!)) {
       throw new LossError({
@@ -156,6 +192,6 @@ export function maskArg(
 ): Tensor {
   const m = tensorArg(fn, argument, mask, ['bool', 'int32'], [shape.length]);
   sameShape(fn, argument, m, shape, why);
-  if (m.dtype === 'int32') readMask(fn, argument, m);
+  if (m.dtype === 'int32' && hostValues(m) !== undefined) readMask(fn, argument, m);
   return ops.cast(m, 'float32');
 }
