@@ -5,8 +5,9 @@
  * rather than forwarding small tensors to the CPU. Runs where an adapter exists (CI installs
  * Mesa's lavapipe); elsewhere it skips with the reason.
  */
-import { initCompute, ops, scope, type Tensor } from '@llmkit/tensor-gpu';
+
 import { Random } from '@llmkit/numeric';
+import { initCompute, ops, scope, type Tensor } from '@llmkit/tensor-gpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { crossEntropy } from './crossEntropy.js';
 import { LossError } from './errors.js';
