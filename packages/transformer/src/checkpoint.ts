@@ -103,9 +103,12 @@ export async function saveCheckpoint(
     });
   }
   const parameters = model.parameters();
-  const broken = Object.entries(parameters)
-    .filter(([, v]) => scope(() => ops.all(ops.isFinite(v)).dataSync()[0] !== 1))
-    .map(([name]) => name);
+  const broken: string[] = [];
+  for (const [name, v] of Object.entries(parameters)) {
+    const finite = scope(() => ops.all(ops.isFinite(v))); // read asynchronously: WebGPU-safe
+    if ((await finite.data())[0] !== 1) broken.push(name);
+    finite.dispose();
+  }
   if (broken.length > 0) {
     throw new TransformerError({
       code: 'NON_FINITE',

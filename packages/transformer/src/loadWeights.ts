@@ -8,7 +8,7 @@
  * Everything is checked before anything is assigned: a file that does not fit is refused with
  * every missing, unexpected and misshapen tensor listed, and the model is left as it was.
  */
-import { type NamedTensors, ops, scope, type Tensor } from '@llmkit/tensor-gpu';
+import { hostValues, type NamedTensors, type Tensor } from '@llmkit/tensor-gpu';
 import { TransformerError } from './errors.js';
 import type { Transformer } from './transformer.js';
 
@@ -75,8 +75,7 @@ export function loadWeights(
   const tied = assignments.get(embedding);
   if (repeatedHead !== undefined && tied !== undefined && problems.length === 0) {
     const same =
-      repeatedHead.shape.join(',') === tied.shape.join(',') &&
-      scope(() => ops.all(ops.equal(repeatedHead!, tied)).dataSync()[0] === 1);
+      repeatedHead.shape.join(',') === tied.shape.join(',') && sameValues(repeatedHead, tied);
     if (!same)
       problems.push(
         'lm_head.weight differs from the token embedding, but the config ties them (set tieEmbeddings: false)',
@@ -91,4 +90,17 @@ export function loadWeights(
     });
   }
   for (const [name, tensor] of assignments) parameters[name]!.assign(tensor);
+}
+
+/**
+ * Whether two tensors of one shape hold equal values, compared on the host. Weights just read
+ * from a file are still there on every backend; where either is not (computed on a WebGPU
+ * device), the comparison is skipped and they are taken as equal.
+ */
+function sameValues(a: Tensor, b: Tensor): boolean {
+  const x = hostValues(a);
+  const y = hostValues(b);
+  if (x === undefined || y === undefined) return true;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }

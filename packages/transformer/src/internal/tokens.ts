@@ -1,6 +1,6 @@
 /** Token-id input: a batch as nested arrays, typed arrays or an int32 tensor, checked on the host. */
 import { describeValue } from '@llmkit/numeric';
-import { isTensor, type Tensor } from '@llmkit/tensor-gpu';
+import { hostValues, isTensor, type Tensor } from '@llmkit/tensor-gpu';
 import { TransformerError } from '../errors.js';
 
 /** Token ids of a batch: rows of equal length, or an int32 tensor [B, T]. @public */
@@ -66,7 +66,13 @@ function flatten(fn: string, argument: string, tokens: TokenBatch): CheckedToken
     if (tokens.rank !== 2)
       fail(`expected shape [batch, length], received [${tokens.shape}].`, 'SHAPE_MISMATCH');
     [batch, length] = tokens.shape as [number, number];
-    ids = tokens.dataSync() as Int32Array;
+    const values = hostValues(tokens);
+    if (values === undefined) {
+      fail(
+        `the int32 tensor [${tokens.shape}] was computed on the WebGPU device, where it cannot be read synchronously; build it from a host array (ops.tensor(ids, shape, 'int32')) or pass the ids as arrays.`,
+      );
+    }
+    ids = values as Int32Array;
   } else {
     if (!Array.isArray(tokens)) {
       fail(
