@@ -142,17 +142,21 @@ export interface Decoder<C extends DecoderCache = DecoderCache> {
   readonly config: ResolvedTransformerConfig;
   createCache(batchSize: number): C;
   /** Feeds `tokens` [B, T] after what `cache` holds; returns each row's last-position logits [B·V]. */
-  nextLogits(tokens: number[][], cache: C, paddingMask?: Uint8Array): Float32Array;
+  nextLogits(
+    tokens: number[][],
+    cache: C,
+    paddingMask?: Uint8Array,
+  ): Float32Array | Promise<Float32Array>;
 }
 
 /** Runs `tokens` through the model with the cache and returns each row's last-position logits. */
-function step<C extends DecoderCache>(
+async function step<C extends DecoderCache>(
   model: Decoder<C>,
   cache: C,
   tokens: number[][],
   paddingMask?: Uint8Array,
-): Float64Array[] {
-  const values = model.nextLogits(tokens, cache, paddingMask);
+): Promise<Float64Array[]> {
+  const values = await model.nextLogits(tokens, cache, paddingMask);
   const v = model.config.vocabSize;
   return tokens.map((_, b) => Float64Array.from(values.subarray(b * v, (b + 1) * v)));
 }
@@ -183,7 +187,7 @@ export async function* generate<C extends DecoderCache>(
   const context = model.config.contextLength;
   try {
     throwIfAborted(fn, settings.signal);
-    let [logits] = step(model, cache, [sequence]);
+    let [logits] = await step(model, cache, [sequence]);
     for (let produced = 0; produced < settings.maxNewTokens; produced++) {
       const token = draw(logits!, sequence, settings.sampling, random);
       sequence.push(token);
@@ -198,9 +202,9 @@ export async function* generate<C extends DecoderCache>(
       if (cache.length === context) {
         // Slide: forget all but the last half of the context and read it again.
         cache.dispose();
-        [logits] = step(model, cache, [sequence.slice(-Math.ceil(context / 2))]);
+        [logits] = await step(model, cache, [sequence.slice(-Math.ceil(context / 2))]);
       } else {
-        [logits] = step(model, cache, [[token]]);
+        [logits] = await step(model, cache, [[token]]);
       }
     }
   } finally {
@@ -256,7 +260,7 @@ export async function generateBatch<C extends DecoderCache>(
   const cache = model.createCache(prompts.length);
   try {
     throwIfAborted(fn, settings.signal);
-    let logits = step(model, cache, rows, mask);
+    let logits = await step(model, cache, rows, mask);
     for (let produced = 0; produced < settings.maxNewTokens && done.includes(false); produced++) {
       const next = logits.map((row, b) => {
         if (done[b]) return sequences[b]!.at(-1)!;
@@ -271,7 +275,7 @@ export async function generateBatch<C extends DecoderCache>(
       if (!done.includes(false)) break;
       await yieldToEventLoop();
       throwIfAborted(fn, settings.signal);
-      logits = step(
+      logits = await step(
         model,
         cache,
         next.map((t) => [t]),

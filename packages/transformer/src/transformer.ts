@@ -12,6 +12,7 @@ import { crossEntropy } from '@llmkit/losses';
 import { Random, type RandomState } from '@llmkit/numeric';
 import {
   dispose,
+  hostValues,
   keep,
   type NamedVariables,
   ops,
@@ -261,16 +262,25 @@ export class Transformer {
     return generate(this, prompt, options);
   }
 
-  /** Last-position logits [B·V] of a cached pass: one decoding step of {@link generate}. */
-  nextLogits(tokens: number[][], cache: KvCache, paddingMask?: Uint8Array): Float32Array {
+  /**
+   * Last-position logits [B·V] of a cached pass: one decoding step of {@link generate}. Read
+   * synchronously where the backend allows it, asynchronously on WebGPU.
+   */
+  async nextLogits(
+    tokens: number[][],
+    cache: KvCache,
+    paddingMask?: Uint8Array,
+  ): Promise<Float32Array> {
     const logits = this.forward(tokens, {
       cache,
       logits: 'last',
       ...(paddingMask ? { paddingMask } : {}),
     });
-    const values = logits.dataSync() as Float32Array;
-    logits.dispose();
-    return values;
+    try {
+      return (hostValues(logits) ?? (await logits.data())) as Float32Array;
+    } finally {
+      logits.dispose();
+    }
   }
 
   /** Frees the parameters; the model cannot be used afterwards. */

@@ -36,6 +36,7 @@ import {
 import { sumKernel, sumOrtKernel } from '../kernels/sum.js';
 import { webGpuAttentionKernels } from '../webgpu/attentionKernels.js';
 import { tf } from './engine.js';
+import { addNWebGpuKernel } from './kernels/addNWebGpu.js';
 import { tensorScatterUpdateKernel } from './kernels/tensorScatterUpdate.js';
 import { unsortedSegmentSumKernel } from './kernels/unsortedSegmentSum.js';
 import { loadOnnxRuntime } from './onnxruntime.js';
@@ -65,12 +66,14 @@ const REQUIRED: Readonly<Record<string, readonly KernelConfig[]>> = {
 
 /**
  * Engine kernels replaced in both modes because the engine's own is wrong or wasteful: cpu
- * TensorScatterUpdate writes into its input (the output aliases it), and wasm Identity copies
- * every tensor autodiff saves for the backward pass, doubling activation memory.
+ * TensorScatterUpdate writes into its input (the output aliases it), wasm Identity copies
+ * every tensor autodiff saves for the backward pass, doubling activation memory, and webgpu
+ * AddN returns garbage for more inputs than a shader can bind.
  */
 const CORRECTIONS: Readonly<Record<string, readonly KernelConfig[]>> = {
   cpu: [tensorScatterUpdateKernel('cpu')],
   wasm: [identityWasmKernel],
+  webgpu: [addNWebGpuKernel(() => engineKernel('webgpu', 'AddN'))],
 };
 
 /** Fused and faster kernels computed in JavaScript on host memory ('fast' mode only). */
@@ -233,7 +236,9 @@ export function llmkitKernelNames(): Readonly<Record<string, readonly string[]>>
       ...FAST_ORT.map((f) => f.kernelName),
     ];
   }
-  names.webgpu = (FAST_CONFIGS.webgpu ?? []).map((c) => c.kernelName);
+  names.webgpu = [...(CORRECTIONS.webgpu ?? []), ...(FAST_CONFIGS.webgpu ?? [])].map(
+    (c) => c.kernelName,
+  );
   return names;
 }
 
