@@ -1,18 +1,24 @@
 /**
- * The forward pass as an ONNX graph (opset 17, default domain only), with the KV cache as
- * inputs and outputs, so onnxruntime (or any ONNX runtime) runs prefill and decoding steps:
+ * The forward pass as an ONNX graph (opset 20 and ONNX Runtime's com.microsoft kernels), with
+ * the KV cache as inputs and outputs, so ONNX Runtime runs prefill and decoding steps:
  *
  * inputs   `input_ids` int64 [B, T]; `position_ids` int64 [B, T] (learned positions) or
- *          `rope_cos`, `rope_sin` float [B, 1, T, d] (RoPE; sin with rotate_half's sign folded in,
- *          as `internal/rope.ts` makes them); `attention_bias` float [1|B, 1, G·T, S] (0 where a
- *          query may look, −1e9 elsewhere); `past_key_i`, `past_value_i` float [B, K, P, d]
- * outputs  `logits` float [B, T, V]; `present_key_i`, `present_value_i` float [B, K, P + T, d]
+ *          `rope_cos`, `rope_sin` float [B, T, 1, d] (RoPE; sin with rotate_half's sign folded in,
+ *          as `internal/rope.ts` makes them); `attention_bias` float [B, 1, T, total] (0 where a
+ *          query may look, −1e9 elsewhere); `seqlens_k` int32 [B] (slots filled after the run,
+ *          minus one); `total_sequence_length` int32 scalar (T for a prompt on an empty cache,
+ *          else S); `past_key_i`, `past_value_i` float [B, K, S, d], S slots per row
+ * outputs  `logits` float [B, T, V]; `present_key_i`, `present_value_i` float [B, K, S, d]: the
+ *          past arrays with the T new slots written after each row's filled ones
  *
- * The node sequence mirrors `transformer.ts` and `internal/attention.ts` one to one. Weights are
- * initializers, stored [in, out] for MatMul (Llama's [out, in] matrices are transposed on export;
- * a tied output projection is stored transposed beside the embedding). Position tables and the
- * mask are inputs computed by the caller (`OnnxTransformer` does it), which keeps the graph free
- * of shape arithmetic.
+ * Attention is ONNX Runtime's GroupQueryAttention (fused scores, mask, softmax and values; the
+ * cache written in place when `present_*` are bound to the `past_*` arrays, as `OnnxKvCache`
+ * does); each residual addition is fused with the norm after it (SkipLayerNormalization, or
+ * SkipSimplifiedLayerNormalization for RMSNorm). Otherwise the node sequence mirrors
+ * `transformer.ts` and `internal/attention.ts`. Weights are initializers, stored [in, out] for
+ * MatMul (Llama's [out, in] matrices are transposed on export; a tied output projection is
+ * stored transposed beside the embedding). Position tables and the mask are inputs computed by
+ * the caller (`OnnxTransformer` does it), which keeps the graph free of shape arithmetic.
  */
 import type { OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from '@llmkit/tensor-gpu/onnx';
 import { configToJson } from '../config.js';
@@ -142,20 +148,43 @@ export function exportOnnx(model: Transformer, options: ExportOnnxOptions = {}):
     ]);
     return g.one('Mul', [g.one('Mul', [x, inverse]), gain]);
   };
+  /**
+   * `x + skip` and its norm in one node (ONNX Runtime's SkipLayerNormalization, or
+   * SkipSimplifiedLayerNormalization for RMSNorm): returns [norm, sum].
+   */
+  const addNorm = (l: NormLayout, x: string, skip: string): [string, string] => {
+    const gain = param(l.weight, [l.size]);
+    const epsilon = { epsilon: { type: 'float', value: config.normEpsilon } } as const;
+    const [out, , , sum] =
+      config.norm === 'layernorm'
+        ? g.op(
+            'SkipLayerNormalization',
+            [x, skip, gain, ...(l.bias === undefined ? [] : [param(l.bias, [l.size])])],
+            epsilon,
+            4,
+            'com.microsoft',
+          )
+        : g.op('SkipSimplifiedLayerNormalization', [x, skip, gain], epsilon, 4, 'com.microsoft');
+    const node = g.nodes.at(-1)!;
+    (node.outputs as string[]).splice(1, 2, '', ''); // mean and inverse deviation: not needed
+    return [out!, sum!];
+  };
   const gelu = (x: string): string =>
     g.one('Gelu', [x], {
       approximate: { type: 'string', value: config.gelu === 'tanh' ? 'tanh' : 'none' },
     });
   const split = (x: string, sizes: number[], axis: number): string[] =>
     g.op('Split', [x, g.ints(sizes)], { axis: { type: 'int', value: axis } }, sizes.length);
-  const heads = (x: string, count: number): string =>
-    g.one('Transpose', [g.one('Reshape', [x, g.ints([0, 0, count, d])])], {
-      perm: { type: 'ints', value: [0, 2, 1, 3] },
-    });
-  const rope = (x: string): string => {
-    const [x1, x2] = split(x, [d / 2, d / 2], 3) as [string, string];
+  /** RoPE on [B, T, n·d]: turned per head ([B, T, n, d]) with the [B, T, 1, d] tables. */
+  const rope = (x: string, count: number): string => {
+    const byHead = g.one('Reshape', [x, g.ints([0, 0, count, d])]);
+    const [x1, x2] = split(byHead, [d / 2, d / 2], 3) as [string, string];
     const swapped = g.one('Concat', [x2, x1], { axis: { type: 'int', value: 3 } });
-    return g.one('Add', [g.one('Mul', [x, 'rope_cos']), g.one('Mul', [swapped, 'rope_sin'])]);
+    const turned = g.one('Add', [
+      g.one('Mul', [byHead, 'rope_cos']),
+      g.one('Mul', [swapped, 'rope_sin']),
+    ]);
+    return g.one('Reshape', [turned, g.ints([0, 0, count * d])]);
   };
 
   const inputs: OnnxValueInfo[] = [
@@ -164,112 +193,98 @@ export function exportOnnx(model: Transformer, options: ExportOnnxOptions = {}):
   const outputs: OnnxValueInfo[] = [
     { name: 'logits', dataType: 'float32', shape: ['batch', 'sequence', config.vocabSize] },
   ];
+  // The residual stream x, with `pending` (a sublayer's output) still to be added to it: the
+  // addition happens inside the next norm's node.
   let x = g.one('Gather', [param(layout.tokenEmbedding, [config.vocabSize, c]), 'input_ids']);
+  let pending: string | undefined;
+  const nextNorm = (l: NormLayout): string => {
+    if (pending === undefined) return norm(l, x);
+    const [out, sum] = addNorm(l, x, pending);
+    x = sum;
+    return out;
+  };
   if (layout.positionEmbedding !== undefined) {
     inputs.push({ name: 'position_ids', dataType: 'int64', shape: ['batch', 'sequence'] });
-    x = g.one('Add', [
-      x,
-      g.one('Gather', [param(layout.positionEmbedding, [config.contextLength, c]), 'position_ids']),
+    pending = g.one('Gather', [
+      param(layout.positionEmbedding, [config.contextLength, c]),
+      'position_ids',
     ]);
   } else {
     for (const name of ['rope_cos', 'rope_sin'])
-      inputs.push({ name, dataType: 'float32', shape: ['batch', 1, 'sequence', d] });
+      inputs.push({ name, dataType: 'float32', shape: ['batch', 'sequence', 1, d] });
   }
   inputs.push({
     name: 'attention_bias',
     dataType: 'float32',
-    shape: ['mask_batch', 1, 'query_rows', 'total'],
+    shape: ['batch', 1, 'sequence', 'total'],
   });
-  const scale = g.scalar(1 / Math.sqrt(d));
-  // Multi-head attention with learned positions maps onto ONNX Runtime's fused kernel.
-  const fused = k === h && config.positions === 'learned';
+  inputs.push(
+    { name: 'seqlens_k', dataType: 'int32', shape: ['batch'] },
+    { name: 'total_sequence_length', dataType: 'int32', shape: [] },
+  );
   for (const [i, block] of layout.blocks.entries()) {
     for (const kind of ['key', 'value']) {
       inputs.push({
         name: `past_${kind}_${i}`,
         dataType: 'float32',
-        shape: ['batch', k, 'past', d],
+        shape: ['batch', k, 'capacity', d],
       });
       outputs.push({
         name: `present_${kind}_${i}`,
         dataType: 'float32',
-        shape: ['batch', k, 'total', d],
+        shape: ['batch', k, 'capacity', d],
       });
     }
-    const hIn = norm(block.norm1, x);
-    let q: string;
-    let kNew: string;
-    let vNew: string;
-    if (block.qkv.kind === 'fused')
-      [q, kNew, vNew] = split(linear(block.qkv.qkv, hIn), [h * d, k * d, k * d], 2) as [
-        string,
-        string,
-        string,
-      ];
-    else
-      [q, kNew, vNew] = attentionLinears(block)
-        .slice(0, 3)
-        .map((l) => linear(l, hIn)) as [string, string, string];
-    let merged: string;
-    if (fused) {
-      // ONNX Runtime's fused attention (com.microsoft MultiHeadAttention): scores, mask,
-      // softmax and the cache concatenation in one kernel; layouts [B, T, H·d] in, [B, H, S, d] cached.
-      const [out, present, presentValue] = g.op(
-        'MultiHeadAttention',
-        [q, kNew, vNew, '', '', 'attention_bias', `past_key_${i}`, `past_value_${i}`],
-        {
-          num_heads: { type: 'int', value: h },
-          mask_filter_value: { type: 'float', value: MASKED },
-        },
-        3,
-        'com.microsoft',
-      ) as [string, string, string];
-      g.rename(present, `present_key_${i}`);
-      g.rename(presentValue, `present_value_${i}`);
-      merged = out;
-    } else {
-      q = heads(q, h);
-      kNew = heads(kNew, k);
-      vNew = heads(vNew, k);
+    const hIn = nextNorm(block.norm1);
+    // Packed [q | k | v] goes to the attention kernel as it is (no split) unless RoPE turns q and k.
+    let qkv: string[];
+    if (block.qkv.kind === 'fused' && config.positions !== 'rope')
+      qkv = [linear(block.qkv.qkv, hIn), '', ''];
+    else {
+      qkv =
+        block.qkv.kind === 'fused'
+          ? split(linear(block.qkv.qkv, hIn), [h * d, k * d, k * d], 2)
+          : attentionLinears(block)
+              .slice(0, 3)
+              .map((l) => linear(l, hIn));
       if (config.positions === 'rope') {
-        q = rope(q);
-        kNew = rope(kNew);
+        qkv[0] = rope(qkv[0]!, h);
+        qkv[1] = rope(qkv[1]!, k);
       }
-      const keys = g.one('Concat', [`past_key_${i}`, kNew], { axis: { type: 'int', value: 2 } });
-      const values = g.one('Concat', [`past_value_${i}`, vNew], {
-        axis: { type: 'int', value: 2 },
-      });
-      g.rename(keys, `present_key_${i}`);
-      g.rename(values, `present_value_${i}`);
-      const grouped = g.one('Reshape', [q, g.ints([0, k, -1, d])]);
-      const kT = g.one('Transpose', [`present_key_${i}`], {
-        perm: { type: 'ints', value: [0, 1, 3, 2] },
-      });
-      const scores = g.one('Add', [
-        g.one('Mul', [g.one('MatMul', [grouped, kT]), scale]),
-        'attention_bias',
-      ]);
-      const probabilities = g.one('Softmax', [scores], { axis: { type: 'int', value: -1 } });
-      const mixed = g.one('Reshape', [
-        g.one('MatMul', [probabilities, `present_value_${i}`]),
-        g.ints([0, h, -1, d]),
-      ]);
-      merged = g.one('Reshape', [
-        g.one('Transpose', [mixed], { perm: { type: 'ints', value: [0, 2, 1, 3] } }),
-        g.ints([0, 0, h * d]),
-      ]);
     }
-    x = g.one('Add', [x, linear(block.output, merged)]);
-    const h2 = norm(block.norm2, x);
+    // ONNX Runtime's GroupQueryAttention (com.microsoft): scores, mask, softmax and the product
+    // with the values in one kernel, which writes the new keys and values into the cache at each
+    // row's length (seqlens_k) — in place when present_* are bound to the past_* arrays.
+    const [merged, present, presentValue] = g.op(
+      'GroupQueryAttention',
+      [
+        ...qkv,
+        `past_key_${i}`,
+        `past_value_${i}`,
+        'seqlens_k',
+        'total_sequence_length',
+        '',
+        '',
+        '',
+        'attention_bias',
+      ],
+      { num_heads: { type: 'int', value: h }, kv_num_heads: { type: 'int', value: k } },
+      3,
+      'com.microsoft',
+    ) as [string, string, string];
+    g.rename(present, `present_key_${i}`);
+    g.rename(presentValue, `present_value_${i}`);
+    pending = linear(block.output, merged);
+    const h2 = nextNorm(block.norm2);
     let hidden: string;
     if (block.gate === undefined) hidden = gelu(linear(block.up, h2));
     else {
       const gate = linear(block.gate, h2);
       hidden = g.one('Mul', [g.one('Mul', [gate, g.one('Sigmoid', [gate])]), linear(block.up, h2)]);
     }
-    x = g.one('Add', [x, linear(block.down, hidden)]);
+    pending = linear(block.down, hidden);
   }
-  x = norm(layout.finalNorm, x);
+  x = nextNorm(layout.finalNorm);
   const head = layout.lmHead ?? layout.tokenEmbedding;
   const logits = g.one('MatMul', [x, param(head, [config.vocabSize, c], true)]);
   g.rename(logits, 'logits');
