@@ -2,7 +2,8 @@
  * The forward pass as an ONNX graph (opset 20 and ONNX Runtime's com.microsoft kernels), with
  * the KV cache as inputs and outputs, in one of two layouts.
  *
- * `'llmkit'` (what {@link OnnxTransformer} runs), with a cache of S slots per row written in place:
+ * `'llmkit'` (what {@link OnnxTransformer} runs), over cache arrays of S slots per row that the
+ * caller owns and fills:
  *
  * inputs   `input_ids` int64 [B, T]; `position_ids` int64 [B, T] (learned positions) or
  *          `rope_cos`, `rope_sin` float [B, T, 1, d] (RoPE; sin with rotate_half's sign folded in,
@@ -10,13 +11,13 @@
  *          query may look, −1e9 elsewhere); `seqlens_k` int32 [B] (slots filled after the run,
  *          minus one); `total_sequence_length` int32 scalar (T for a prompt on an empty cache,
  *          else S); `past_key_i`, `past_value_i` float [B, K, S, d]
- * outputs  `logits` float [B, T, V]; `present_key_i`, `present_value_i` float [B, K, S, d]: the
- *          past arrays with the T new slots written after each row's filled ones
+ * outputs  `logits` float [B, T, V]; `key_i`, `value_i` float [B, T, K·d]: the T new keys
+ *          (RoPE applied) and values, for the caller to write after each row's filled slots
  *
- * Attention is ONNX Runtime's GroupQueryAttention (scores, mask, softmax and values fused; the
- * cache written in place when `present_*` are bound to the `past_*` arrays, as `OnnxKvCache`
- * does). Position tables and the mask are computed by the caller, which keeps the graph free of
- * shape arithmetic.
+ * Attention is ONNX Runtime's GroupQueryAttention (scores, mask, softmax and values fused). Its
+ * present buffers stay inside ONNX Runtime: only one token's keys and values leave a decoding
+ * step, so nothing of the size of the cache is returned. Position tables and the mask are
+ * computed by the caller, which keeps the graph free of shape arithmetic.
  *
  * `'optimum'`, the names and shapes Hugging Face optimum exports for GPT-2 (what transformers.js
  * and optimum's `ORTModelForCausalLM` load from `onnx/model.onnx`), with a growing cache:
@@ -133,19 +134,33 @@ function cacheAttention(model: Transformer, io: Io): AttentionKernel {
         shape: ['batch', k, 'capacity', d],
       });
       io.outputs.push({
-        name: `present_${kind}_${i}`,
+        name: `${kind}_${i}`,
         dataType: 'float32',
-        shape: ['batch', k, 'capacity', d],
+        shape: ['batch', 'sequence', k * d],
       });
     }
   }
   return {
     packed: true,
     attend(g: GraphBuilder, i: number, qkv: string[]): string {
+      // The new keys and values leave the graph as outputs (the caller writes them into its
+      // cache arrays); the kernel's own present buffers stay inside ONNX Runtime.
+      let [q, key, value] = qkv as [string, string, string];
+      if (key === '') {
+        const parts = g.op(
+          'Split',
+          [q, g.ints([h * d, k * d, k * d])],
+          { axis: { type: 'int', value: 2 } },
+          3,
+        );
+        [key, value] = [parts[1]!, parts[2]!];
+      }
+      g.rename(key, `key_${i}`);
+      g.rename(value, `value_${i}`);
       const [merged] = g.op(
         'GroupQueryAttention',
         [
-          ...qkv,
+          ...(qkv[1] === '' ? qkv : [q, `key_${i}`, `value_${i}`]),
           `past_key_${i}`,
           `past_value_${i}`,
           'seqlens_k',
@@ -159,8 +174,6 @@ function cacheAttention(model: Transformer, io: Io): AttentionKernel {
         3,
         'com.microsoft',
       );
-      const node = g.nodes.at(-1)!;
-      (node.outputs as string[]).splice(1, 2, `present_key_${i}`, `present_value_${i}`);
       return merged!;
     },
   };

@@ -1,10 +1,9 @@
 /**
  * The KV cache of an `OnnxTransformer`: per layer, keys and values [B, K, S, d] in plain arrays
- * that ONNX Runtime's attention kernel fills in place (they are bound both as the graph's
- * `past_*` inputs and its `present_*` outputs), so a step writes one new slot per row instead of
- * copying the cache. S, the slots the arrays hold, grows by blocks of {@link CACHE_BLOCK} up to
- * the context length: a run returns copies of its outputs (onnxruntime-node does so even for
- * bound ones), so arrays sized to what is filled keep that copy as small as the cache itself.
+ * that each run reads in place (ONNX Runtime takes typed arrays without copying them) and that
+ * the new keys and values are written into after it (`write`), one slot per row for a decoding
+ * step. S, the slots the arrays hold, grows by blocks of {@link CACHE_BLOCK} up to the context
+ * length, as the attention kernel clears and fills a working copy of S slots per run.
  */
 import type { OnnxArray, OnnxBoundRun } from '@llmkit/tensor-gpu/onnx';
 import type { ResolvedTransformerConfig } from '../config.js';
@@ -24,6 +23,8 @@ export interface DecodeStep {
   readonly sin: Float32Array;
   readonly seqlens: Int32Array;
   readonly logits: Float32Array;
+  /** The step's new keys and values by output name (`key_i`, `value_i`), [B, 1, K·d]. */
+  readonly fresh: Record<string, OnnxArray>;
   readonly run: OnnxBoundRun;
 }
 
@@ -85,6 +86,27 @@ export class OnnxKvCache implements DecoderCache {
     });
     this.held = capacity;
     this.step = undefined;
+  }
+
+  /**
+   * Writes a run's new keys and values (`key_i`, `value_i`, [B, T, K·d]) into the slots after
+   * the filled ones; `slots.commit` records them afterwards. @internal
+   */
+  write(fresh: Readonly<Record<string, OnnxArray>>, length: number): void {
+    const { layers, kvHeads, headDim } = this.config;
+    const batch = this.slots.batchSize;
+    const past = this.slots.length;
+    for (let n = 0; n < 2 * layers; n++) {
+      const source = fresh[`${n % 2 === 0 ? 'key' : 'value'}_${n >> 1}`]!.data as Float32Array;
+      const target = this.arrays[n]!;
+      for (let b = 0; b < batch; b++)
+        for (let t = 0; t < length; t++)
+          for (let h = 0; h < kvHeads; h++) {
+            const from = ((b * length + t) * kvHeads + h) * headDim;
+            const to = ((b * kvHeads + h) * this.held + past + t) * headDim;
+            target.set(source.subarray(from, from + headDim), to);
+          }
+    }
   }
 
   /** Empties the cache (its arrays are kept and overwritten as it fills again). */

@@ -1,9 +1,10 @@
 /**
  * The model running in ONNX Runtime (onnxruntime-node, through `@llmkit/tensor-gpu/onnx`):
  * the graph of {@link exportOnnx}, fed with positions, RoPE tables and the attention mask
- * computed here as the tfjs model computes them, with the KV cache of {@link OnnxKvCache} that
- * ONNX Runtime writes in place. A decoding step (one token per row) runs bound: its feeds,
- * outputs and the cache are wrapped once and only their contents change from token to token.
+ * computed here as the tfjs model computes them, with the KV cache of {@link OnnxKvCache}, read
+ * in place and extended by each run's new keys and values. A decoding step (one token per row)
+ * runs bound: its feeds, outputs and the cache are wrapped once and only their contents change
+ * from token to token.
  * It implements {@link Decoder}, so `generate` and `generateBatch` run on it unchanged — the
  * fast path for sampling.
  */
@@ -127,6 +128,7 @@ export class OnnxTransformer implements Decoder<OnnxKvCache> {
     for (let b = 0; b < batch; b++) next[b]! += 1;
     step.seqlens.fill(past);
     step.run.run();
+    cache.write(step.fresh, 1);
     cache.slots.commit([], new Uint8Array(batch).fill(1), 1, next);
     return step.logits;
   }
@@ -154,6 +156,7 @@ export class OnnxTransformer implements Decoder<OnnxKvCache> {
       sin: new Float32Array(batch * headDim),
       seqlens: new Int32Array(batch),
       logits: new Float32Array(batch * vocabSize),
+      fresh: freshArrays(this.config, batch, 1),
     };
     const feeds: Record<string, OnnxArray> = {
       input_ids: { dataType: 'int64', dims: [batch, 1], data: step.ids },
@@ -170,9 +173,8 @@ export class OnnxTransformer implements Decoder<OnnxKvCache> {
     }
     const outputs: Record<string, OnnxArray> = {
       logits: { dataType: 'float32', dims: [batch, 1, vocabSize], data: step.logits },
+      ...step.fresh,
     };
-    for (const [name, array] of Object.entries(cache.past))
-      outputs[name.replace('past_', 'present_')] = array;
     return { ...step, run: this.session.bind(feeds, outputs) };
   }
 
@@ -292,13 +294,30 @@ export class OnnxTransformer implements Decoder<OnnxKvCache> {
       dims: [batch, length, v],
       data: new Float32Array(batch * length * v),
     };
-    const outputs: Record<string, OnnxArray> = { logits };
-    for (const [name, array] of Object.entries(cache.past))
-      outputs[name.replace('past_', 'present_')] = array;
-    this.session.run(feeds, { outputs });
+    const fresh = freshArrays(this.config, batch, length);
+    this.session.run(feeds, { outputs: { logits, ...fresh } });
+    cache.write(fresh, length);
     cache.slots.commit([], chunkMask, length, next);
     return logits;
   }
+}
+
+/** Arrays for a run's new keys and values (`key_i`, `value_i`, [B, T, K·d]). */
+function freshArrays(
+  config: ResolvedTransformerConfig,
+  batch: number,
+  length: number,
+): Record<string, OnnxArray> {
+  const { layers, kvHeads, headDim } = config;
+  const out: Record<string, OnnxArray> = {};
+  for (let i = 0; i < layers; i++)
+    for (const kind of ['key', 'value'])
+      out[`${kind}_${i}`] = {
+        dataType: 'float32',
+        dims: [batch, length, kvHeads * headDim],
+        data: new Float32Array(batch * length * kvHeads * headDim),
+      };
+  return out;
 }
 
 function toInt64(values: ArrayLike<number>): BigInt64Array {
