@@ -15,8 +15,8 @@ export const CACHE_BLOCK = 32;
 
 /** Arrays of one bound decoding step (one token per row), reused from step to step. @internal */
 export interface DecodeStep {
-  /** Slots the cache arrays held when the step was bound. */
-  readonly capacity: number;
+  /** The session the step runs in (a cache may move between models of one config). */
+  readonly session: object;
   readonly ids: BigInt64Array;
   readonly positions: BigInt64Array;
   readonly cos: Float32Array;

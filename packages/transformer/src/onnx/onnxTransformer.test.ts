@@ -92,6 +92,13 @@ describe.each([
     );
   });
 
+  it('slides past the context as the tfjs model does', async () => {
+    const options = { maxNewTokens: 100, temperature: 0, contextOverflow: 'slide' } as const;
+    expect(await collect(generate(fast, [1, 2, 3], options))).toEqual(
+      await collect(generate(model, [1, 2, 3], options)),
+    );
+  });
+
   it('takes several tokens per row after a filled cache, one row or a padded batch', () => {
     for (const [prompt, chunk, mask] of [
       [[[5, 1, 7]], [[2, 9, 4, 4]], undefined],

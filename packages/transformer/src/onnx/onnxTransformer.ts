@@ -113,7 +113,7 @@ export class OnnxTransformer implements Decoder<OnnxKvCache> {
     const { ids, batch } = this.checkRun(fn, tokens, cache, paddingMask);
     const past = cache.length;
     cache.reserve(past + 1);
-    const step = cache.step ?? this.bindStep(cache);
+    const step = cache.step?.session === this.session ? cache.step : this.bindStep(cache);
     cache.step = step;
     const next = cache.slots.positions;
     for (let b = 0; b < batch; b++) {
@@ -149,7 +149,7 @@ export class OnnxTransformer implements Decoder<OnnxKvCache> {
           if (mask[b * past + j] === 0) bias[b * capacity + j] = MASKED;
     }
     const step = {
-      capacity,
+      session: this.session,
       ids: new BigInt64Array(batch),
       positions: new BigInt64Array(batch),
       cos: new Float32Array(batch * headDim),
