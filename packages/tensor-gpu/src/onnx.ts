@@ -15,6 +15,7 @@ export type {
 export { encodeOnnxModel, onnxDataTypeCode } from './onnx/onnxModel.js';
 export type {
   OnnxArray,
+  OnnxBoundRun,
   OnnxRunOptions,
   OnnxSessionOptions,
   OnnxTypedArray,

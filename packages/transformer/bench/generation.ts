@@ -7,6 +7,8 @@
  * holds (its KV cache at the full context).
  *
  * Run: npm run bench -w @llmkit/transformer   (ROUNDS=3 by default)
+ * Decoding through ONNX Runtime alone: ONLY=onnx-decode npm run bench -w @llmkit/transformer
+ * (ROUNDS=9 by default there); each cell then also shows the range over the rounds.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,7 +24,8 @@ import {
 } from '@llmkit/transformer';
 import { OnnxTransformer } from '@llmkit/transformer/onnx';
 
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const ONLY_DECODE = process.env.ONLY === 'onnx-decode';
+const ROUNDS = Number(process.env.ROUNDS ?? (ONLY_DECODE ? 9 : 3));
 const PYTHON = '/usr/bin/python3';
 const SETUPS = [
   { name: 'tiny', config: TINY_GPT, batch: 4, length: 64, decode: 200 },
@@ -37,6 +40,8 @@ const median = (values: readonly number[]): number => {
 
 interface Numbers {
   decodeTokensPerSecond: number;
+  /** Decoded tokens per second of this process's CPU time (user + system): less disturbed by other load. */
+  decodeTokensPerCpuSecond?: number;
   prefill256Ms: number;
   trainMsPerIteration: number;
 }
@@ -90,17 +95,31 @@ async function measureOrt(
   const prompt = Array.from({ length: 16 }, (_, i) => i % 65);
   let count = 0;
   let started = 0;
+  let cpu = process.cpuUsage();
   for await (const _ of generate(fast, prompt, { maxNewTokens: decode + 1, temperature: 0 })) {
-    if (count++ === 0) started = performance.now();
+    if (count++ === 0) {
+      started = performance.now();
+      cpu = process.cpuUsage();
+    }
   }
   const decodeTokensPerSecond = decode / ((performance.now() - started) / 1000);
-  const cache = fast.createCache(1);
-  started = performance.now();
-  fast.nextLogits([Array.from({ length: 256 }, (_, i) => i % 65)], cache);
-  const prefill256Ms = performance.now() - started;
+  const { user, system } = process.cpuUsage(cpu);
+  const decodeTokensPerCpuSecond = decode / ((user + system) / 1e6);
+  let prefill256Ms = Number.NaN;
+  if (!ONLY_DECODE) {
+    const cache = fast.createCache(1);
+    started = performance.now();
+    fast.nextLogits([Array.from({ length: 256 }, (_, i) => i % 65)], cache);
+    prefill256Ms = performance.now() - started;
+  }
   fast.dispose();
   model.dispose();
-  return { decodeTokensPerSecond, prefill256Ms, trainMsPerIteration: Number.NaN };
+  return {
+    decodeTokensPerSecond,
+    decodeTokensPerCpuSecond,
+    prefill256Ms,
+    trainMsPerIteration: Number.NaN,
+  };
 }
 
 function measureTorch(
@@ -149,14 +168,15 @@ const add = (key: string, value: Numbers | undefined): void => {
 };
 for (let round = 0; round < ROUNDS; round++) {
   for (const { name, config, batch, length, decode } of SETUPS) {
-    add(`llmkit tfjs-wasm|${name}`, await measureLlmkit(config, batch, length, decode));
+    if (!ONLY_DECODE)
+      add(`llmkit tfjs-wasm|${name}`, await measureLlmkit(config, batch, length, decode));
     for (const threads of [1, 2]) {
       add(
         `llmkit ONNX Runtime, ${threads} thread${threads > 1 ? 's' : ''}|${name}`,
         await measureOrt(config, threads, decode),
       );
     }
-    for (const threads of [1, 2])
+    for (const threads of ONLY_DECODE ? [] : [1, 2])
       add(
         `torch 1.13, ${threads} thread${threads > 1 ? 's' : ''}|${name}`,
         measureTorch(threads, name, batch, length, decode),
@@ -168,8 +188,12 @@ for (let round = 0; round < ROUNDS; round++) {
 const engines = [...new Set([...results.keys()].map((k) => k.split('|')[0]!))];
 const cell = (engine: string, name: string, field: keyof Numbers, digits: number): string => {
   const runs = results.get(`${engine}|${name}`);
-  const value = runs === undefined ? Number.NaN : median(runs.map((r) => r[field]));
-  return Number.isNaN(value) ? '—' : value.toFixed(digits);
+  const values = (runs ?? []).flatMap((r) => r[field] ?? []);
+  const value = values.length === 0 ? Number.NaN : median(values);
+  if (Number.isNaN(value)) return '—';
+  if (!ONLY_DECODE) return value.toFixed(digits);
+  const low = Math.min(...values).toFixed(digits);
+  return `${value.toFixed(digits)} (${low}–${Math.max(...values).toFixed(digits)})`;
 };
 const rows = engines.map((engine) =>
   [
@@ -187,7 +211,14 @@ console.log(
 );
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const row of rows) console.log(`| ${row} |`);
-console.log(
-  `\nKV cache per sequence at the full context (256): tiny ${(cacheBytes(TINY_GPT) / 2 ** 20).toFixed(2)} MiB, baby ${(cacheBytes(BABY_GPT) / 2 ** 20).toFixed(2)} MiB (2·L·T·C·4 bytes)`,
-);
+if (ONLY_DECODE) {
+  console.log('\nDecode tokens per CPU-second (user + system; one thread: the work itself):');
+  for (const engine of engines.filter((e) => e.endsWith('1 thread')))
+    console.log(
+      `${engine}: tiny ${cell(engine, 'tiny', 'decodeTokensPerCpuSecond', 0)}, baby ${cell(engine, 'baby', 'decodeTokensPerCpuSecond', 0)}`,
+    );
+} else
+  console.log(
+    `\nKV cache per sequence at the full context (256): tiny ${(cacheBytes(TINY_GPT) / 2 ** 20).toFixed(2)} MiB, baby ${(cacheBytes(BABY_GPT) / 2 ** 20).toFixed(2)} MiB (2·L·T·C·4 bytes)`,
+  );
 console.log(`peak FLOP/s known: ${computeInfo()?.peakFlops ?? 'not measured'}`);

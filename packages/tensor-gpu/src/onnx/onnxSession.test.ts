@@ -141,6 +141,28 @@ describe.skipIf(ort instanceof Error)(`OnnxSession${why ? ` (skipped: ${why})` :
     single.dispose();
   });
 
+  it('binds feeds and outputs once and reruns on their current contents', () => {
+    const session = OnnxSession.create(mlp);
+    const input = Float32Array.from(x);
+    const out = new Float32Array(20);
+    const bound = session.bind(
+      { x: { dataType: 'float32', dims: [5, 8], data: input } },
+      { y: { dataType: 'float32', dims: [5, 4], data: out } },
+    );
+    bound.run();
+    expectClose(out, session.run(feed).y!.data as Float32Array, 0, 0, 'bound');
+    input.reverse();
+    bound.run();
+    const reversed = { x: { ...feed.x, data: Float32Array.from(x).reverse() } };
+    expectClose(out, session.run(reversed).y!.data as Float32Array, 0, 0, 'rebound');
+    expect(() => session.bind(feed, { z: feed.x })).toThrow(
+      /OnnxSession\.bind\(outputs\.z\): the model has no output "z"; its outputs are y/,
+    );
+    expect(() => session.bind(feed, { y: { ...feed.x, dims: [5, 8] } })).toThrow(/expects shape/);
+    session.dispose();
+    expect(() => bound.run()).toThrow(/OnnxBoundRun\.run\(this\): the session was disposed/);
+  });
+
   it('refuses corrupt and truncated models with the runtime’s reason', () => {
     expect(() => OnnxSession.create(Uint8Array.from([8, 200, 1, 2, 3]))).toThrow(
       /OnnxSession\.create\(model\): onnxruntime-node .* could not load the model: .*protobuf/,

@@ -4,8 +4,9 @@
  * `OnnxSession.create` loads a model (bytes, an `OnnxModel`, or a file path) with explicit
  * threading; `run` checks the feeds against the model's inputs (names, element types, static
  * dimensions) and returns plain arrays. Outputs may be preallocated (`options.outputs`): ONNX
- * Runtime then writes into those arrays, which is its IO binding on CPU — no output is allocated
- * or copied per call, which matters when the same shapes run in a loop.
+ * Runtime then writes into those arrays, which is its IO binding on CPU (onnxruntime-node still
+ * returns a copy of every fetched output, which is dropped here). `bind` checks and wraps feeds
+ * and outputs once for a loop that changes only their contents.
  *
  * Not here: GPU execution providers (onnxruntime-node's CUDA build is a separate download this
  * package never triggers) and asynchronous runs (wrap `run` in a worker for that).
@@ -64,6 +65,15 @@ export interface OnnxSessionOptions {
    * of burning cores between them. @defaultValue false
    */
   readonly spinning?: boolean;
+}
+
+/**
+ * Feeds and outputs bound once by {@link OnnxSession.bind}: each `run()` reads the bound input
+ * arrays' current contents and writes the bound output arrays in place. @public
+ */
+export interface OnnxBoundRun {
+  /** Runs the model once on the bound arrays. */
+  run(): void;
 }
 
 /** Options of {@link OnnxSession.run}. @public */
@@ -197,23 +207,7 @@ export class OnnxSession {
   ): Record<string, OnnxArray> {
     const fn = 'OnnxSession.run';
     const native = this.native ?? fail('INVALID_ARGUMENT', fn, 'this', 'the session was disposed.');
-    for (const name of Object.keys(feeds)) {
-      if (!this.inputs.some((i) => i.name === name)) {
-        fail(
-          'INVALID_ARGUMENT',
-          fn,
-          `feeds.${name}`,
-          `the model has no input ${JSON.stringify(name)}; its inputs are ${this.inputs.map((i) => i.name).join(', ')}.`,
-        );
-      }
-    }
-    const ortFeeds: Record<string, OrtTensor> = {};
-    for (const input of this.inputs) {
-      const feed =
-        feeds[input.name] ??
-        fail('INVALID_ARGUMENT', fn, 'feeds', `missing input ${JSON.stringify(input.name)}.`);
-      ortFeeds[input.name] = this.tensor(fn, `feeds.${input.name}`, feed, input);
-    }
+    const ortFeeds = this.feedTensors(fn, feeds);
     const fetches: Record<string, OrtTensor | null> = {};
     for (const output of this.outputs) {
       const preallocated = options.outputs?.[output.name];
@@ -246,10 +240,80 @@ export class OnnxSession {
     return out;
   }
 
+  /**
+   * Binds `feeds` and preallocated `outputs` for a loop that changes only their contents (token
+   * ids, positions, a cache written in place): they are checked and wrapped here once, and each
+   * `run()` of the result goes straight to ONNX Runtime. Outputs left out are not fetched, so
+   * ONNX Runtime neither copies nor returns them. An input array may also be bound as an output
+   * (a kernel that updates a state in place, such as a KV cache).
+   * @throws TensorError as {@link OnnxSession.run} does, for the feeds and outputs given here.
+   */
+  bind(
+    feeds: Readonly<Record<string, OnnxArray>>,
+    outputs: Readonly<Record<string, OnnxArray>>,
+  ): OnnxBoundRun {
+    const fn = 'OnnxSession.bind';
+    const native = this.native ?? fail('INVALID_ARGUMENT', fn, 'this', 'the session was disposed.');
+    const ortFeeds = this.feedTensors(fn, feeds);
+    const fetches: Record<string, OrtTensor> = {};
+    for (const [name, array] of Object.entries(outputs)) {
+      const meta =
+        this.outputs.find((o) => o.name === name) ??
+        fail(
+          'INVALID_ARGUMENT',
+          fn,
+          `outputs.${name}`,
+          `the model has no output ${JSON.stringify(name)}; its outputs are ${this.outputs.map((o) => o.name).join(', ')}.`,
+        );
+      fetches[name] = this.tensor(fn, `outputs.${name}`, array, meta);
+    }
+    return {
+      run: () => {
+        if (this.native !== native)
+          fail('INVALID_ARGUMENT', 'OnnxBoundRun.run', 'this', 'the session was disposed.');
+        try {
+          native.run(ortFeeds, fetches, {});
+        } catch (error) {
+          fail(
+            'INVALID_ARGUMENT',
+            'OnnxBoundRun.run',
+            'feeds',
+            `onnxruntime-node rejected the run: ${(error as Error).message}`,
+          );
+        }
+      },
+    };
+  }
+
   /** Frees the native session; further runs throw. */
   dispose(): void {
     this.native?.dispose();
     this.native = undefined;
+  }
+
+  /** Every input checked and wrapped; unknown and missing feeds refused. */
+  private feedTensors(
+    fn: string,
+    feeds: Readonly<Record<string, OnnxArray>>,
+  ): Record<string, OrtTensor> {
+    for (const name of Object.keys(feeds)) {
+      if (!this.inputs.some((i) => i.name === name)) {
+        fail(
+          'INVALID_ARGUMENT',
+          fn,
+          `feeds.${name}`,
+          `the model has no input ${JSON.stringify(name)}; its inputs are ${this.inputs.map((i) => i.name).join(', ')}.`,
+        );
+      }
+    }
+    const ortFeeds: Record<string, OrtTensor> = {};
+    for (const input of this.inputs) {
+      const feed =
+        feeds[input.name] ??
+        fail('INVALID_ARGUMENT', fn, 'feeds', `missing input ${JSON.stringify(input.name)}.`);
+      ortFeeds[input.name] = this.tensor(fn, `feeds.${input.name}`, feed, input);
+    }
+    return ortFeeds;
   }
 
   private tensor(

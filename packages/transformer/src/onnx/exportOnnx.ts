@@ -1,284 +1,109 @@
 /**
- * The forward pass as an ONNX graph (opset 17, default domain only), with the KV cache as
- * inputs and outputs, so onnxruntime (or any ONNX runtime) runs prefill and decoding steps:
+ * The forward pass as an ONNX graph (opset 20 and ONNX Runtime's com.microsoft kernels), with
+ * the KV cache as inputs and outputs, in one of two layouts.
+ *
+ * `'llmkit'` (what {@link OnnxTransformer} runs), over cache arrays of S slots per row that the
+ * caller owns and fills:
  *
  * inputs   `input_ids` int64 [B, T]; `position_ids` int64 [B, T] (learned positions) or
- *          `rope_cos`, `rope_sin` float [B, 1, T, d] (RoPE; sin with rotate_half's sign folded in,
- *          as `internal/rope.ts` makes them); `attention_bias` float [1|B, 1, G·T, S] (0 where a
- *          query may look, −1e9 elsewhere); `past_key_i`, `past_value_i` float [B, K, P, d]
- * outputs  `logits` float [B, T, V]; `present_key_i`, `present_value_i` float [B, K, P + T, d]
+ *          `rope_cos`, `rope_sin` float [B, T, 1, d] (RoPE; sin with rotate_half's sign folded in,
+ *          as `internal/rope.ts` makes them); `attention_bias` float [B, 1, T, total] (0 where a
+ *          query may look, −1e9 elsewhere); `seqlens_k` int32 [B] (slots filled after the run,
+ *          minus one); `total_sequence_length` int32 scalar (T for a prompt on an empty cache,
+ *          else S); `past_key_i`, `past_value_i` float [B, K, S, d]
+ * outputs  `logits` float [B, T, V]; `key_i`, `value_i` float [B, T, K·d]: the T new keys
+ *          (RoPE applied) and values, for the caller to write after each row's filled slots
  *
- * The node sequence mirrors `transformer.ts` and `internal/attention.ts` one to one. Weights are
- * initializers, stored [in, out] for MatMul (Llama's [out, in] matrices are transposed on export;
- * a tied output projection is stored transposed beside the embedding). Position tables and the
- * mask are inputs computed by the caller (`OnnxTransformer` does it), which keeps the graph free
- * of shape arithmetic.
+ * Attention is ONNX Runtime's GroupQueryAttention (scores, mask, softmax and values fused). Its
+ * present buffers stay inside ONNX Runtime: only one token's keys and values leave a decoding
+ * step, so nothing of the size of the cache is returned. Position tables and the mask are
+ * computed by the caller, which keeps the graph free of shape arithmetic.
+ *
+ * `'optimum'`, the names and shapes Hugging Face optimum exports for GPT-2 (what transformers.js
+ * and optimum's `ORTModelForCausalLM` load from `onnx/model.onnx`), with a growing cache:
+ *
+ * inputs   `input_ids`, `attention_mask` int64 [B, P + T] (1 = real token), `position_ids` int64
+ *          [B, T]; `past_key_values.i.key`, `past_key_values.i.value` float [B, H, P, d]
+ * outputs  `logits`; `present.i.key`, `present.i.value` float [B, H, P + T, d]
+ *
+ * The causal and padding mask is built in the graph from `attention_mask`; attention is ONNX
+ * Runtime's MultiHeadAttention, which concatenates the cache. Learned positions and as many key
+ * as query heads only (GPT-2's shape).
  */
-import type { OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from '@llmkit/tensor-gpu/onnx';
+import type { OnnxModel, OnnxValueInfo } from '@llmkit/tensor-gpu/onnx';
 import { configToJson } from '../config.js';
+import { TransformerError } from '../errors.js';
 import { MASKED } from '../internal/attention.js';
 import {
-  attentionLinears,
-  type LinearLayout,
-  modelLayout,
-  type NormLayout,
-} from '../internal/layout.js';
+  type AttentionKernel,
+  decoderGraph,
+  dedupe,
+  type GraphBuilder,
+} from '../internal/onnxGraph.js';
 import type { Transformer } from '../transformer.js';
-
-/** Builds nodes with fresh value names. */
-class GraphBuilder {
-  readonly nodes: OnnxNode[] = [];
-  readonly initializers: OnnxTensor[] = [];
-  private count = 0;
-
-  op(
-    opType: string,
-    inputs: string[],
-    attributes?: OnnxNode['attributes'],
-    outputs = 1,
-    domain?: string,
-  ): string[] {
-    const names = Array.from({ length: outputs }, () => `v${this.count++}`);
-    this.nodes.push({
-      opType,
-      inputs,
-      outputs: names,
-      ...(attributes ? { attributes } : {}),
-      ...(domain ? { domain } : {}),
-    });
-    return names;
-  }
-
-  one(opType: string, inputs: string[], attributes?: OnnxNode['attributes']): string {
-    return this.op(opType, inputs, attributes)[0]!;
-  }
-
-  /** Renames a value where it is produced (graph outputs carry fixed names). */
-  rename(value: string, name: string): void {
-    for (const node of this.nodes) {
-      const at = node.outputs.indexOf(value);
-      if (at >= 0) (node.outputs as string[])[at] = name;
-    }
-  }
-
-  constant(
-    name: string,
-    dataType: 'float32' | 'int64',
-    dims: number[],
-    data: Float32Array | BigInt64Array,
-  ): string {
-    this.initializers.push({ name, dataType, dims, data });
-    return name;
-  }
-
-  ints(values: number[]): string {
-    return this.constant(
-      `c${this.count++}`,
-      'int64',
-      [values.length],
-      BigInt64Array.from(values.map(BigInt)),
-    );
-  }
-
-  scalar(value: number): string {
-    return this.constant(`c${this.count++}`, 'float32', [], Float32Array.of(value));
-  }
-}
 
 /** Options of {@link exportOnnx}. @public */
 export interface ExportOnnxOptions {
   /** Stored in the model's metadata. @defaultValue none */
   readonly docString?: string;
+  /**
+   * Input and output names and cache handling (see the module note): `'llmkit'` for
+   * `OnnxTransformer`, `'optimum'` for tools that load Hugging Face optimum's GPT-2 export.
+   * @defaultValue 'llmkit'
+   */
+  readonly layout?: 'llmkit' | 'optimum';
 }
 
 /**
  * The model as an ONNX graph with KV-cache inputs and outputs (see the module note for names
  * and shapes). Encode it with `encodeOnnxModel` from `@llmkit/tensor-gpu/onnx`, or run it with
  * {@link OnnxTransformer}.
+ * @throws TransformerError `INVALID_ARGUMENT` for the `'optimum'` layout of a model with RoPE or
+ *   grouped-query attention.
  * @public
  */
 export function exportOnnx(model: Transformer, options: ExportOnnxOptions = {}): OnnxModel {
   const config = model.config;
-  const weights = new Map(
-    Object.entries(model.parameters()).map(([n, v]) => [n, v.dataSync() as Float32Array]),
-  );
-  const g = new GraphBuilder();
-  const layout = modelLayout(config);
-  const { heads: h, kvHeads: k, headDim: d, width: c } = config;
-
-  const param = (name: string, shape: readonly number[], transpose = false): string => {
-    const values = weights.get(name)!;
-    if (!transpose) return g.constant(name, 'float32', [...shape], values);
-    const [rows, cols] = shape as [number, number];
-    const t = new Float32Array(values.length);
-    for (let i = 0; i < rows; i++)
-      for (let j = 0; j < cols; j++) t[j * rows + i] = values[i * cols + j]!;
-    return g.constant(`${name}.T`, 'float32', [cols, rows], t);
-  };
-  const linear = (l: LinearLayout, x: string): string => {
-    const w = l.transposed
-      ? param(l.weight, [l.outputs, l.inputs], true)
-      : param(l.weight, [l.inputs, l.outputs]);
-    const y = g.one('MatMul', [x, w]);
-    return l.bias === undefined ? y : g.one('Add', [y, param(l.bias, [l.outputs])]);
-  };
-  const norm = (l: NormLayout, x: string): string => {
-    const gain = param(l.weight, [l.size]);
-    if (config.norm === 'layernorm') {
-      const shift =
-        l.bias === undefined
-          ? g.constant(`${l.weight}.zero`, 'float32', [l.size], new Float32Array(l.size))
-          : param(l.bias, [l.size]);
-      return g.one('LayerNormalization', [x, gain, shift], {
-        axis: { type: 'int', value: -1 },
-        epsilon: { type: 'float', value: config.normEpsilon },
+  const layout = options.layout ?? 'llmkit';
+  const extra: { inputs: OnnxValueInfo[]; outputs: OnnxValueInfo[] } = { inputs: [], outputs: [] };
+  let kernel: AttentionKernel;
+  if (layout === 'optimum') {
+    if (config.positions !== 'learned' || config.kvHeads !== config.heads) {
+      throw new TransformerError({
+        code: 'INVALID_ARGUMENT',
+        fn: 'exportOnnx',
+        argument: 'options.layout',
+        detail: `optimum's layout is written for GPT-2's shape (learned positions, ${config.heads} key heads); this model has ${config.positions} positions and ${config.kvHeads} key heads. Use layout 'llmkit'.`,
       });
     }
-    const meanSquare = g.one('ReduceMean', [g.one('Mul', [x, x]), g.ints([-1])], {
-      keepdims: { type: 'int', value: 1 },
+    kernel = optimumAttention(model, extra);
+  } else if (layout === 'llmkit') kernel = cacheAttention(model, extra);
+  else {
+    throw new TransformerError({
+      code: 'INVALID_ARGUMENT',
+      fn: 'exportOnnx',
+      argument: 'options.layout',
+      detail: `expected 'llmkit' or 'optimum', received ${JSON.stringify(layout)}.`,
     });
-    const inverse = g.one('Reciprocal', [
-      g.one('Sqrt', [g.one('Add', [meanSquare, g.scalar(config.normEpsilon)])]),
-    ]);
-    return g.one('Mul', [g.one('Mul', [x, inverse]), gain]);
-  };
-  const gelu = (x: string): string =>
-    g.one('Gelu', [x], {
-      approximate: { type: 'string', value: config.gelu === 'tanh' ? 'tanh' : 'none' },
-    });
-  const split = (x: string, sizes: number[], axis: number): string[] =>
-    g.op('Split', [x, g.ints(sizes)], { axis: { type: 'int', value: axis } }, sizes.length);
-  const heads = (x: string, count: number): string =>
-    g.one('Transpose', [g.one('Reshape', [x, g.ints([0, 0, count, d])])], {
-      perm: { type: 'ints', value: [0, 2, 1, 3] },
-    });
-  const rope = (x: string): string => {
-    const [x1, x2] = split(x, [d / 2, d / 2], 3) as [string, string];
-    const swapped = g.one('Concat', [x2, x1], { axis: { type: 'int', value: 3 } });
-    return g.one('Add', [g.one('Mul', [x, 'rope_cos']), g.one('Mul', [swapped, 'rope_sin'])]);
-  };
-
-  const inputs: OnnxValueInfo[] = [
-    { name: 'input_ids', dataType: 'int64', shape: ['batch', 'sequence'] },
-  ];
-  const outputs: OnnxValueInfo[] = [
-    { name: 'logits', dataType: 'float32', shape: ['batch', 'sequence', config.vocabSize] },
-  ];
-  let x = g.one('Gather', [param(layout.tokenEmbedding, [config.vocabSize, c]), 'input_ids']);
-  if (layout.positionEmbedding !== undefined) {
-    inputs.push({ name: 'position_ids', dataType: 'int64', shape: ['batch', 'sequence'] });
-    x = g.one('Add', [
-      x,
-      g.one('Gather', [param(layout.positionEmbedding, [config.contextLength, c]), 'position_ids']),
-    ]);
-  } else {
-    for (const name of ['rope_cos', 'rope_sin'])
-      inputs.push({ name, dataType: 'float32', shape: ['batch', 1, 'sequence', d] });
   }
-  inputs.push({
-    name: 'attention_bias',
-    dataType: 'float32',
-    shape: ['mask_batch', 1, 'query_rows', 'total'],
-  });
-  const scale = g.scalar(1 / Math.sqrt(d));
-  // Multi-head attention with learned positions maps onto ONNX Runtime's fused kernel.
-  const fused = k === h && config.positions === 'learned';
-  for (const [i, block] of layout.blocks.entries()) {
-    for (const kind of ['key', 'value']) {
-      inputs.push({
-        name: `past_${kind}_${i}`,
-        dataType: 'float32',
-        shape: ['batch', k, 'past', d],
-      });
-      outputs.push({
-        name: `present_${kind}_${i}`,
-        dataType: 'float32',
-        shape: ['batch', k, 'total', d],
-      });
-    }
-    const hIn = norm(block.norm1, x);
-    let q: string;
-    let kNew: string;
-    let vNew: string;
-    if (block.qkv.kind === 'fused')
-      [q, kNew, vNew] = split(linear(block.qkv.qkv, hIn), [h * d, k * d, k * d], 2) as [
-        string,
-        string,
-        string,
-      ];
-    else
-      [q, kNew, vNew] = attentionLinears(block)
-        .slice(0, 3)
-        .map((l) => linear(l, hIn)) as [string, string, string];
-    let merged: string;
-    if (fused) {
-      // ONNX Runtime's fused attention (com.microsoft MultiHeadAttention): scores, mask,
-      // softmax and the cache concatenation in one kernel; layouts [B, T, H·d] in, [B, H, S, d] cached.
-      const [out, present, presentValue] = g.op(
-        'MultiHeadAttention',
-        [q, kNew, vNew, '', '', 'attention_bias', `past_key_${i}`, `past_value_${i}`],
-        {
-          num_heads: { type: 'int', value: h },
-          mask_filter_value: { type: 'float', value: MASKED },
-        },
-        3,
-        'com.microsoft',
-      ) as [string, string, string];
-      g.rename(present, `present_key_${i}`);
-      g.rename(presentValue, `present_value_${i}`);
-      merged = out;
-    } else {
-      q = heads(q, h);
-      kNew = heads(kNew, k);
-      vNew = heads(vNew, k);
-      if (config.positions === 'rope') {
-        q = rope(q);
-        kNew = rope(kNew);
-      }
-      const keys = g.one('Concat', [`past_key_${i}`, kNew], { axis: { type: 'int', value: 2 } });
-      const values = g.one('Concat', [`past_value_${i}`, vNew], {
-        axis: { type: 'int', value: 2 },
-      });
-      g.rename(keys, `present_key_${i}`);
-      g.rename(values, `present_value_${i}`);
-      const grouped = g.one('Reshape', [q, g.ints([0, k, -1, d])]);
-      const kT = g.one('Transpose', [`present_key_${i}`], {
-        perm: { type: 'ints', value: [0, 1, 3, 2] },
-      });
-      const scores = g.one('Add', [
-        g.one('Mul', [g.one('MatMul', [grouped, kT]), scale]),
-        'attention_bias',
-      ]);
-      const probabilities = g.one('Softmax', [scores], { axis: { type: 'int', value: -1 } });
-      const mixed = g.one('Reshape', [
-        g.one('MatMul', [probabilities, `present_value_${i}`]),
-        g.ints([0, h, -1, d]),
-      ]);
-      merged = g.one('Reshape', [
-        g.one('Transpose', [mixed], { perm: { type: 'ints', value: [0, 2, 1, 3] } }),
-        g.ints([0, 0, h * d]),
-      ]);
-    }
-    x = g.one('Add', [x, linear(block.output, merged)]);
-    const h2 = norm(block.norm2, x);
-    let hidden: string;
-    if (block.gate === undefined) hidden = gelu(linear(block.up, h2));
-    else {
-      const gate = linear(block.gate, h2);
-      hidden = g.one('Mul', [g.one('Mul', [gate, g.one('Sigmoid', [gate])]), linear(block.up, h2)]);
-    }
-    x = g.one('Add', [x, linear(block.down, hidden)]);
-  }
-  x = norm(layout.finalNorm, x);
-  const head = layout.lmHead ?? layout.tokenEmbedding;
-  const logits = g.one('MatMul', [x, param(head, [config.vocabSize, c], true)]);
-  g.rename(logits, 'logits');
+  const { g, inputs, outputs } = decoderGraph(model, kernel);
+  // optimum's names for the symbolic dimensions (transformers.js sizes the empty cache by them).
+  const dims: Readonly<Record<string, string>> =
+    layout === 'optimum'
+      ? { batch: 'batch_size', sequence: 'sequence_length', past: 'past_sequence_length' }
+      : {};
+  const named = (values: OnnxValueInfo[]): OnnxValueInfo[] =>
+    values.map((v) =>
+      v.shape === undefined
+        ? v
+        : { ...v, shape: v.shape.map((d) => (typeof d === 'string' ? (dims[d] ?? d) : d)) },
+    );
   return {
     graph: {
       name: 'transformer',
       nodes: g.nodes,
-      inputs,
-      outputs,
+      inputs: named([...inputs, ...extra.inputs]),
+      outputs: named([...outputs, ...extra.outputs]),
       initializers: dedupe(g.initializers),
     },
     opsetImports: [
@@ -291,9 +116,128 @@ export function exportOnnx(model: Transformer, options: ExportOnnxOptions = {}):
   };
 }
 
-/** Initializers by name, first occurrence kept (a weight used twice is stored once). */
-function dedupe(tensors: OnnxTensor[]): OnnxTensor[] {
-  const seen = new Map<string, OnnxTensor>();
-  for (const t of tensors) if (!seen.has(t.name)) seen.set(t.name, t);
-  return [...seen.values()];
+type Io = { inputs: OnnxValueInfo[]; outputs: OnnxValueInfo[] };
+
+/** The `'llmkit'` layout: GroupQueryAttention writing into cache arrays of S slots. */
+function cacheAttention(model: Transformer, io: Io): AttentionKernel {
+  const { heads: h, kvHeads: k, headDim: d, layers } = model.config;
+  io.inputs.push(
+    { name: 'attention_bias', dataType: 'float32', shape: ['batch', 1, 'sequence', 'total'] },
+    { name: 'seqlens_k', dataType: 'int32', shape: ['batch'] },
+    { name: 'total_sequence_length', dataType: 'int32', shape: [] },
+  );
+  for (let i = 0; i < layers; i++) {
+    for (const kind of ['key', 'value']) {
+      io.inputs.push({
+        name: `past_${kind}_${i}`,
+        dataType: 'float32',
+        shape: ['batch', k, 'capacity', d],
+      });
+      io.outputs.push({
+        name: `${kind}_${i}`,
+        dataType: 'float32',
+        shape: ['batch', 'sequence', k * d],
+      });
+    }
+  }
+  return {
+    packed: true,
+    attend(g: GraphBuilder, i: number, qkv: string[]): string {
+      // The new keys and values leave the graph as outputs (the caller writes them into its
+      // cache arrays); the kernel's own present buffers stay inside ONNX Runtime.
+      let [q, key, value] = qkv as [string, string, string];
+      if (key === '') {
+        const parts = g.op(
+          'Split',
+          [q, g.ints([h * d, k * d, k * d])],
+          { axis: { type: 'int', value: 2 } },
+          3,
+        );
+        [key, value] = [parts[1]!, parts[2]!];
+      }
+      g.rename(key, `key_${i}`);
+      g.rename(value, `value_${i}`);
+      const [merged] = g.op(
+        'GroupQueryAttention',
+        [
+          ...(qkv[1] === '' ? qkv : [q, `key_${i}`, `value_${i}`]),
+          `past_key_${i}`,
+          `past_value_${i}`,
+          'seqlens_k',
+          'total_sequence_length',
+          '',
+          '',
+          '',
+          'attention_bias',
+        ],
+        { num_heads: { type: 'int', value: h }, kv_num_heads: { type: 'int', value: k } },
+        3,
+        'com.microsoft',
+      );
+      return merged!;
+    },
+  };
+}
+
+/**
+ * The `'optimum'` layout: the mask [B, 1, T, P + T] built once from `attention_mask` (key j is
+ * hidden from query i when j > P + i or when it is padding), then MultiHeadAttention per block.
+ */
+function optimumAttention(model: Transformer, io: Io): AttentionKernel {
+  const { heads: h, headDim: d, layers } = model.config;
+  io.inputs.push({
+    name: 'attention_mask',
+    dataType: 'int64',
+    shape: ['batch', 'past_sequence_length + 1'],
+  });
+  for (let i = 0; i < layers; i++) {
+    for (const kind of ['key', 'value']) {
+      io.inputs.push({
+        name: `past_key_values.${i}.${kind}`,
+        dataType: 'float32',
+        shape: ['batch', h, 'past', d],
+      });
+      io.outputs.push({
+        name: `present.${i}.${kind}`,
+        dataType: 'float32',
+        shape: ['batch', h, 'past_sequence_length + 1', d],
+      });
+    }
+  }
+  let bias: string | undefined;
+  const maskBias = (g: GraphBuilder): string => {
+    const scalarOf = (x: string): string => g.one('Squeeze', [x, g.ints([0])]);
+    const total = g.one('Shape', ['attention_mask'], { start: { type: 'int', value: 1 } });
+    const fresh = g.one('Shape', ['input_ids'], { start: { type: 'int', value: 1 } });
+    const past = g.one('Sub', [total, fresh]);
+    const zero = g.constant('mask.zero', 'int64', [], BigInt64Array.of(0n));
+    const one = g.constant('mask.one', 'int64', [], BigInt64Array.of(1n));
+    const keys = g.one('Range', [zero, scalarOf(total), one]);
+    const queries = g.one('Range', [scalarOf(past), scalarOf(total), one]);
+    const ahead = g.one('Greater', [
+      g.one('Unsqueeze', [keys, g.ints([0])]),
+      g.one('Unsqueeze', [queries, g.ints([1])]),
+    ]);
+    const padding = g.one('Unsqueeze', [g.one('Equal', ['attention_mask', zero]), g.ints([1, 2])]);
+    return g.one('Where', [g.one('Or', [ahead, padding]), g.scalar(MASKED), g.scalar(0)]);
+  };
+  return {
+    packed: false,
+    attend(g: GraphBuilder, i: number, qkv: string[]): string {
+      bias ??= maskBias(g);
+      const [merged] = g.op(
+        'MultiHeadAttention',
+        [...qkv, '', '', bias, `past_key_values.${i}.key`, `past_key_values.${i}.value`],
+        {
+          num_heads: { type: 'int', value: h },
+          mask_filter_value: { type: 'float', value: MASKED },
+        },
+        3,
+        'com.microsoft',
+      );
+      const node = g.nodes.at(-1)!;
+      (node.outputs as string[]).splice(1, 2, `present.${i}.key`, `present.${i}.value`);
+      return merged!;
+    },
+  };
 }

@@ -27,9 +27,10 @@ async function collect(tokens: AsyncIterable<number>): Promise<number[]> {
   return out;
 }
 
+// A context past two blocks of the ONNX cache arrays (32 slots each), so decoding grows them.
 describe.each([
-  ['GPT-2', SMALL_GPT2],
-  ['Llama', SMALL_LLAMA],
+  ['GPT-2', { ...SMALL_GPT2, contextLength: 80 }],
+  ['Llama', { ...SMALL_LLAMA, contextLength: 80 }],
 ])('OnnxTransformer (%s shape)', (_, config) => {
   let model: Transformer;
   let fast: OnnxTransformer;
@@ -69,6 +70,73 @@ describe.each([
     expect(quick.length).toBe(7);
     slow.dispose();
     quick.dispose();
+  });
+
+  it('keeps decoding as the tfjs model does while its cache arrays grow', async () => {
+    const slow = model.createCache(1);
+    const quick = fast.createCache(1);
+    let tokens = [[3, 1, 4, 1, 5]];
+    for (let step = 0; step < 70; step++) {
+      const a = model.nextLogits(tokens, slow);
+      const b = fast.nextLogits(tokens, quick);
+      expect(maxAbsDiff(a, b)).toBeLessThan(1e-4);
+      tokens = [[(step * 7 + 3) % config.vocabSize]];
+    }
+    expect(quick.length).toBe(74);
+    expect(quick.capacity).toBe(80);
+    slow.dispose();
+    quick.dispose();
+    const greedy = { maxNewTokens: 70, temperature: 0 } as const;
+    expect(await collect(generate(fast, [1, 2, 3], greedy))).toEqual(
+      await collect(generate(model, [1, 2, 3], greedy)),
+    );
+  });
+
+  it('slides past the context as the tfjs model does', async () => {
+    const options = { maxNewTokens: 100, temperature: 0, contextOverflow: 'slide' } as const;
+    expect(await collect(generate(fast, [1, 2, 3], options))).toEqual(
+      await collect(generate(model, [1, 2, 3], options)),
+    );
+  });
+
+  it('takes several tokens per row after a filled cache, one row or a padded batch', () => {
+    for (const [prompt, chunk, mask] of [
+      [[[5, 1, 7]], [[2, 9, 4, 4]], undefined],
+      [
+        [
+          [0, 5, 1],
+          [3, 8, 6],
+        ],
+        [
+          [2, 9],
+          [7, 7],
+        ],
+        Uint8Array.of(0, 1, 1, 1, 1, 1),
+      ],
+    ] as const) {
+      const rows = prompt.length;
+      const slow = model.createCache(rows);
+      const quick = fast.createCache(rows);
+      const copy = (t: readonly (readonly number[])[]): number[][] => t.map((r) => [...r]);
+      model.nextLogits(copy(prompt), slow, mask);
+      fast.nextLogits(copy(prompt), quick, mask);
+      const expected = model.forward(copy(chunk), { cache: slow });
+      const got = fast.forward(copy(chunk), { cache: quick });
+      expect(got.dims).toEqual(expected.shape);
+      expect(maxAbsDiff(got.data as Float32Array, expected.dataSync())).toBeLessThan(1e-4);
+      dispose(expected);
+      const a = model.nextLogits(
+        [...Array(rows)].map(() => [1]),
+        slow,
+      );
+      const b = fast.nextLogits(
+        [...Array(rows)].map(() => [1]),
+        quick,
+      );
+      expect(maxAbsDiff(a, b)).toBeLessThan(1e-4);
+      slow.dispose();
+      quick.dispose();
+    }
   });
 
   it('generates the tfjs model’s tokens', async () => {

@@ -1,62 +1,30 @@
 /**
  * The model running in ONNX Runtime (onnxruntime-node, through `@llmkit/tensor-gpu/onnx`):
  * the graph of {@link exportOnnx}, fed with positions, RoPE tables and the attention mask
- * computed here as the tfjs model computes them, and a KV cache held as plain arrays that each
- * step's `present_*` outputs replace. It implements {@link Decoder}, so `generate` and
- * `generateBatch` run on it unchanged — the fast path for sampling.
+ * computed here as the tfjs model computes them, with the KV cache of {@link OnnxKvCache}, read
+ * in place and extended by each run's new keys and values. A decoding step (one token per row)
+ * runs bound: its feeds, outputs and the cache are wrapped once and only their contents change
+ * from token to token.
+ * It implements {@link Decoder}, so `generate` and `generateBatch` run on it unchanged — the
+ * fast path for sampling.
  */
 import { type OnnxArray, OnnxSession } from '@llmkit/tensor-gpu/onnx';
 import type { ResolvedTransformerConfig } from '../config.js';
 import { TransformerError } from '../errors.js';
-import type { Decoder, DecoderCache } from '../generate.js';
-import { attentionBiasValues } from '../internal/attention.js';
+import type { Decoder } from '../generate.js';
+import { MASKED } from '../internal/attention.js';
 import { check } from '../internal/check.js';
 import { RopeTables } from '../internal/rope.js';
 import { checkPaddingMask, checkTokens } from '../internal/tokens.js';
-import { KvCache, planChunk } from '../kvCache.js';
+import { planChunk } from '../kvCache.js';
 import type { Transformer } from '../transformer.js';
 import { exportOnnx } from './exportOnnx.js';
+import { type DecodeStep, OnnxKvCache } from './onnxKvCache.js';
 
 /** Options of {@link OnnxTransformer.create}. @public */
 export interface OnnxTransformerOptions {
-  /** ONNX Runtime intra-op threads. @defaultValue 1 */
+  /** ONNX Runtime intra-op threads (1 runs on the calling thread). @defaultValue 1 */
   readonly threads?: number;
-}
-
-/** The KV cache of an {@link OnnxTransformer}: `present_*` arrays of the last run. @public */
-export class OnnxKvCache implements DecoderCache {
-  /** Positions, padding and length bookkeeping (shared with the tfjs cache). */
-  readonly slots: KvCache;
-  /** `past_key_i`, `past_value_i` feeds for the next run. */
-  past: Record<string, OnnxArray>;
-
-  constructor(config: ResolvedTransformerConfig, batchSize: number) {
-    this.slots = new KvCache(0, batchSize, config.contextLength);
-    this.past = {};
-    for (let i = 0; i < config.layers; i++) {
-      for (const kind of ['key', 'value']) {
-        this.past[`past_${kind}_${i}`] = {
-          dataType: 'float32',
-          dims: [batchSize, config.kvHeads, 0, config.headDim],
-          data: new Float32Array(0),
-        };
-      }
-    }
-  }
-
-  get length(): number {
-    return this.slots.length;
-  }
-
-  dispose(): void {
-    this.slots.dispose();
-    for (const [name, array] of Object.entries(this.past))
-      this.past[name] = {
-        ...array,
-        dims: [array.dims[0]!, array.dims[1]!, 0, array.dims[3]!],
-        data: new Float32Array(0),
-      };
-  }
 }
 
 /**
@@ -105,9 +73,120 @@ export class OnnxTransformer implements Decoder<OnnxKvCache> {
     tokens: readonly (readonly number[])[],
     options: { readonly cache?: OnnxKvCache; readonly paddingMask?: Uint8Array } = {},
   ): OnnxArray {
-    const fn = 'OnnxTransformer.forward';
+    return this.run('OnnxTransformer.forward', tokens, options.cache, options.paddingMask);
+  }
+
+  /**
+   * Each row's last-position logits [B·V] after feeding `tokens`. For one token per row without
+   * padding (a decoding step) the array is the cache's own and the next step overwrites it.
+   */
+  nextLogits(tokens: number[][], cache: OnnxKvCache, paddingMask?: Uint8Array): Float32Array {
+    const fn = 'OnnxTransformer.nextLogits';
+    if (
+      tokens[0]?.length === 1 &&
+      (paddingMask === undefined || !paddingMask.includes(0)) &&
+      cache.length < this.config.contextLength
+    )
+      return this.decodeStep(fn, tokens, cache, paddingMask);
+    const logits = this.run(fn, tokens, cache, paddingMask);
+    const [batch, length, v] = logits.dims as [number, number, number];
+    const data = logits.data as Float32Array;
+    if (length === 1) return data;
+    const out = new Float32Array(batch * v);
+    for (let b = 0; b < batch; b++)
+      out.set(data.subarray((b * length + length - 1) * v, (b * length + length) * v), b * v);
+    return out;
+  }
+
+  /** Frees the ONNX Runtime session. */
+  dispose(): void {
+    this.session.dispose();
+  }
+
+  /** One token per row through the bound step (bound again after the cache arrays grew). */
+  private decodeStep(
+    fn: string,
+    tokens: number[][],
+    cache: OnnxKvCache,
+    paddingMask: Uint8Array | undefined,
+  ): Float32Array {
+    const { ids, batch } = this.checkRun(fn, tokens, cache, paddingMask);
+    const past = cache.length;
+    cache.reserve(past + 1);
+    const step = cache.step?.session === this.session ? cache.step : this.bindStep(cache);
+    cache.step = step;
+    const next = cache.slots.positions;
+    for (let b = 0; b < batch; b++) {
+      step.ids[b] = BigInt(ids[b]!);
+      step.positions[b] = BigInt(next[b]!);
+    }
+    if (this.rope !== undefined) {
+      const { cos, sin } = this.rope.values(next);
+      step.cos.set(cos);
+      step.sin.set(sin);
+    }
+    for (let b = 0; b < batch; b++) next[b]! += 1;
+    step.seqlens.fill(past);
+    step.run.run();
+    cache.write(step.fresh, 1);
+    cache.slots.commit([], new Uint8Array(batch).fill(1), 1, next);
+    return step.logits;
+  }
+
+  /**
+   * Binds a decoding step to the cache's arrays: the mask over its slots (padding stays masked;
+   * new tokens are real) is fixed, as is total_sequence_length, the capacity.
+   */
+  private bindStep(cache: OnnxKvCache): DecodeStep {
+    const batch = cache.slots.batchSize;
+    const { capacity, length: past } = cache;
+    const { vocabSize, headDim } = this.config;
+    const bias = new Float32Array(batch * capacity);
+    if (cache.slots.hasPadding) {
+      const mask = cache.slots.keyMask(new Uint8Array(0), 0);
+      for (let b = 0; b < batch; b++)
+        for (let j = 0; j < past; j++)
+          if (mask[b * past + j] === 0) bias[b * capacity + j] = MASKED;
+    }
+    const step = {
+      session: this.session,
+      ids: new BigInt64Array(batch),
+      positions: new BigInt64Array(batch),
+      cos: new Float32Array(batch * headDim),
+      sin: new Float32Array(batch * headDim),
+      seqlens: new Int32Array(batch),
+      logits: new Float32Array(batch * vocabSize),
+      fresh: freshArrays(this.config, batch, 1),
+    };
+    const feeds: Record<string, OnnxArray> = {
+      input_ids: { dataType: 'int64', dims: [batch, 1], data: step.ids },
+      attention_bias: { dataType: 'float32', dims: [batch, 1, 1, capacity], data: bias },
+      seqlens_k: { dataType: 'int32', dims: [batch], data: step.seqlens },
+      total_sequence_length: { dataType: 'int32', dims: [], data: Int32Array.of(capacity) },
+      ...cache.past,
+    };
+    if (this.rope === undefined) {
+      feeds.position_ids = { dataType: 'int64', dims: [batch, 1], data: step.positions };
+    } else {
+      feeds.rope_cos = { dataType: 'float32', dims: [batch, 1, 1, headDim], data: step.cos };
+      feeds.rope_sin = { dataType: 'float32', dims: [batch, 1, 1, headDim], data: step.sin };
+    }
+    const outputs: Record<string, OnnxArray> = {
+      logits: { dataType: 'float32', dims: [batch, 1, vocabSize], data: step.logits },
+      ...step.fresh,
+    };
+    return { ...step, run: this.session.bind(feeds, outputs) };
+  }
+
+  /** Checks tokens, cache (a new one when none is given) and mask for a run after what the cache holds. */
+  private checkRun(
+    fn: string,
+    tokens: readonly (readonly number[])[],
+    given: OnnxKvCache | undefined,
+    paddingMask: Uint8Array | undefined,
+  ): { ids: Int32Array; batch: number; length: number; chunkMask: Uint8Array; cache: OnnxKvCache } {
     const { ids, batch, length } = checkTokens(fn, 'tokens', tokens, this.config.vocabSize);
-    const cache = options.cache ?? this.createCache(batch);
+    const cache = given ?? this.createCache(batch);
     if (cache.slots.batchSize !== batch) {
       throw new TransformerError({
         code: 'SHAPE_MISMATCH',
@@ -125,55 +204,124 @@ export class OnnxTransformer implements Decoder<OnnxKvCache> {
         detail: `${past} cached + ${length} tokens exceed the context length ${this.config.contextLength}.`,
       });
     }
-    const chunkMask = checkPaddingMask(fn, options.paddingMask, batch * length);
+    const chunkMask = checkPaddingMask(fn, paddingMask, batch * length);
+    return { ids, batch, length, chunkMask, cache };
+  }
+
+  /** Any chunk through the unbound path. */
+  private run(
+    fn: string,
+    tokens: readonly (readonly number[])[],
+    given: OnnxKvCache | undefined,
+    paddingMask: Uint8Array | undefined,
+  ): OnnxArray {
+    const { ids, batch, length, chunkMask, cache } = this.checkRun(fn, tokens, given, paddingMask);
+    cache.reserve(cache.length + length);
+    cache.step = undefined;
+    if (batch > 1 && length > 1 && cache.length > 0)
+      return this.columns(ids, batch, length, cache, chunkMask);
+    return this.chunk(ids, batch, length, cache, chunkMask);
+  }
+
+  /**
+   * A chunk of several tokens per row after a filled cache, one column at a time (the attention
+   * kernel takes several new tokens after a cache only for a single row).
+   */
+  private columns(
+    ids: Int32Array,
+    batch: number,
+    length: number,
+    cache: OnnxKvCache,
+    chunkMask: Uint8Array,
+  ): OnnxArray {
+    const v = this.config.vocabSize;
+    const out = new Float32Array(batch * length * v);
+    for (let t = 0; t < length; t++) {
+      const column = Int32Array.from({ length: batch }, (_, b) => ids[b * length + t]!);
+      const mask = Uint8Array.from({ length: batch }, (_, b) => chunkMask[b * length + t]!);
+      const logits = this.chunk(column, batch, 1, cache, mask).data as Float32Array;
+      for (let b = 0; b < batch; b++)
+        out.set(logits.subarray(b * v, (b + 1) * v), (b * length + t) * v);
+    }
+    return { dataType: 'float32', dims: [batch, length, v], data: out };
+  }
+
+  private chunk(
+    ids: ArrayLike<number>,
+    batch: number,
+    length: number,
+    cache: OnnxKvCache,
+    chunkMask: Uint8Array,
+  ): OnnxArray {
+    const { vocabSize: v, headDim } = this.config;
+    const { capacity, length: past } = cache;
     const { positions, next, keyMask } = planChunk(cache.slots, chunkMask, batch, length);
-    const { heads, kvHeads } = this.config;
-    const groups = heads / kvHeads;
-    const bias = attentionBiasValues(batch, length, past, groups, keyMask) ?? {
-      values: new Float32Array(groups * (past + length)),
-      shape: [1, 1, groups, past + length],
-    };
+    // A prompt (no cache yet) attends over its own length; later steps over the cache arrays,
+    // each row up to its filled length (seqlens_k + 1).
+    const total = past === 0 && length > 1 ? length : capacity;
+    const bias = new Float32Array(batch * length * total);
+    const filled = past + length;
+    for (let b = 0; b < batch; b++) {
+      for (let i = 0; i < length; i++) {
+        const row = bias.subarray((b * length + i) * total, (b * length + i + 1) * total);
+        for (let j = 0; j < total; j++) {
+          const visible = j <= past + i && (keyMask === undefined || keyMask[b * filled + j] === 1);
+          if (!visible) row[j] = MASKED;
+        }
+      }
+    }
     const feeds: Record<string, OnnxArray> = {
-      input_ids: {
-        dataType: 'int64',
-        dims: [batch, length],
-        data: BigInt64Array.from(ids, BigInt),
+      input_ids: { dataType: 'int64', dims: [batch, length], data: toInt64(ids) },
+      attention_bias: { dataType: 'float32', dims: [batch, 1, length, total], data: bias },
+      seqlens_k: {
+        dataType: 'int32',
+        dims: [batch],
+        data: new Int32Array(batch).fill(filled - 1),
       },
-      attention_bias: { dataType: 'float32', dims: bias.shape, data: bias.values },
+      total_sequence_length: { dataType: 'int32', dims: [], data: Int32Array.of(total) },
       ...cache.past,
     };
     if (this.rope === undefined) {
-      feeds.position_ids = {
-        dataType: 'int64',
-        dims: [batch, length],
-        data: BigInt64Array.from(positions, BigInt),
-      };
+      feeds.position_ids = { dataType: 'int64', dims: [batch, length], data: toInt64(positions) };
     } else {
       const { cos, sin } = this.rope.values(positions);
-      const dims = [batch, 1, length, this.config.headDim];
+      const dims = [batch, length, 1, headDim];
       feeds.rope_cos = { dataType: 'float32', dims, data: cos };
       feeds.rope_sin = { dataType: 'float32', dims, data: sin };
     }
-    const results = this.session.run(feeds);
-    for (const name of Object.keys(cache.past))
-      cache.past[name] = results[name.replace('past_', 'present_')]!;
+    const logits: OnnxArray = {
+      dataType: 'float32',
+      dims: [batch, length, v],
+      data: new Float32Array(batch * length * v),
+    };
+    const fresh = freshArrays(this.config, batch, length);
+    this.session.run(feeds, { outputs: { logits, ...fresh } });
+    cache.write(fresh, length);
     cache.slots.commit([], chunkMask, length, next);
-    return results.logits!;
+    return logits;
   }
+}
 
-  nextLogits(tokens: number[][], cache: OnnxKvCache, paddingMask?: Uint8Array): Float32Array {
-    const logits = this.forward(tokens, { cache, ...(paddingMask ? { paddingMask } : {}) });
-    const [batch, length, v] = logits.dims as [number, number, number];
-    const data = logits.data as Float32Array;
-    if (length === 1) return data;
-    const out = new Float32Array(batch * v);
-    for (let b = 0; b < batch; b++)
-      out.set(data.subarray((b * length + length - 1) * v, (b * length + length) * v), b * v);
-    return out;
-  }
+/** Arrays for a run's new keys and values (`key_i`, `value_i`, [B, T, K·d]). */
+function freshArrays(
+  config: ResolvedTransformerConfig,
+  batch: number,
+  length: number,
+): Record<string, OnnxArray> {
+  const { layers, kvHeads, headDim } = config;
+  const out: Record<string, OnnxArray> = {};
+  for (let i = 0; i < layers; i++)
+    for (const kind of ['key', 'value'])
+      out[`${kind}_${i}`] = {
+        dataType: 'float32',
+        dims: [batch, length, kvHeads * headDim],
+        data: new Float32Array(batch * length * kvHeads * headDim),
+      };
+  return out;
+}
 
-  /** Frees the ONNX Runtime session. */
-  dispose(): void {
-    this.session.dispose();
-  }
+function toInt64(values: ArrayLike<number>): BigInt64Array {
+  const out = new BigInt64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i]!);
+  return out;
 }
