@@ -44,7 +44,7 @@ describe("exportOnnx, layout 'optimum'", () => {
     expect(session.outputs.map((o) => o.name)).toContain(`present.${layers - 1}.key`);
   });
 
-  it('decodes a left-padded batch through its growing cache as the tfjs model does', () => {
+  it('decodes a left-padded batch through its growing cache as the tfjs model does', async () => {
     const rows = [
       [0, 0, 5, 1],
       [3, 8, 6, 2],
@@ -77,7 +77,7 @@ describe("exportOnnx, layout 'optimum'", () => {
         (_, j) => data[(Math.floor(j / v) * t + t - 1) * v + (j % v)]!,
       );
     };
-    let expected = model.nextLogits(rows, slow, Uint8Array.from(mask));
+    let expected = await model.nextLogits(rows, slow, Uint8Array.from(mask));
     expect(maxAbsDiff(run(rows, mask, positions), expected)).toBeLessThan(1e-4);
     let grown = mask;
     for (const [step, next] of [
@@ -85,7 +85,7 @@ describe("exportOnnx, layout 'optimum'", () => {
       [1, [9, 1]],
     ] as const) {
       grown = [...grown.slice(0, 4 + step), 1, ...grown.slice(4 + step), 1];
-      expected = model.nextLogits(
+      expected = await model.nextLogits(
         next.map((t) => [t]),
         slow,
       );

@@ -77,7 +77,7 @@ describe.each([
     const quick = fast.createCache(1);
     let tokens = [[3, 1, 4, 1, 5]];
     for (let step = 0; step < 70; step++) {
-      const a = model.nextLogits(tokens, slow);
+      const a = await model.nextLogits(tokens, slow);
       const b = fast.nextLogits(tokens, quick);
       expect(maxAbsDiff(a, b)).toBeLessThan(1e-4);
       tokens = [[(step * 7 + 3) % config.vocabSize]];
@@ -99,7 +99,7 @@ describe.each([
     );
   });
 
-  it('takes several tokens per row after a filled cache, one row or a padded batch', () => {
+  it('takes several tokens per row after a filled cache, one row or a padded batch', async () => {
     for (const [prompt, chunk, mask] of [
       [[[5, 1, 7]], [[2, 9, 4, 4]], undefined],
       [
@@ -118,14 +118,14 @@ describe.each([
       const slow = model.createCache(rows);
       const quick = fast.createCache(rows);
       const copy = (t: readonly (readonly number[])[]): number[][] => t.map((r) => [...r]);
-      model.nextLogits(copy(prompt), slow, mask);
+      await model.nextLogits(copy(prompt), slow, mask);
       fast.nextLogits(copy(prompt), quick, mask);
       const expected = model.forward(copy(chunk), { cache: slow });
       const got = fast.forward(copy(chunk), { cache: quick });
       expect(got.dims).toEqual(expected.shape);
       expect(maxAbsDiff(got.data as Float32Array, expected.dataSync())).toBeLessThan(1e-4);
       dispose(expected);
-      const a = model.nextLogits(
+      const a = await model.nextLogits(
         [...Array(rows)].map(() => [1]),
         slow,
       );
