@@ -8,7 +8,7 @@
  * the network and users' disks.
  */
 import type { BpeTokenizerInit } from './bpeTokenizer.js';
-import { decodeBase64Into, encodeBase64 } from './internal/base64.js';
+import { decodeBase64Token, encodeBase64 } from './internal/base64.js';
 import { PATTERNS, type PatternName } from './preTokenizer.js';
 import { TokenBytes } from './tokenBytes.js';
 import { TokenizerError } from './tokenizerError.js';
@@ -68,7 +68,11 @@ class RankPacker {
     this.#pool = new Uint8Array(Math.ceil((text.length * 3) / 4) + 3);
   }
 
-  add(start: number, end: number, rank: number, line: number): void {
+  /**
+   * Decodes the base64 token at `text[start]` (up to `limit` or a space) as `rank`; returns the
+   * index after the token.
+   */
+  add(start: number, limit: number, rank: number, line: number): number {
     if (rank >= this.#start.length) this.#grow(rank, line);
     if (this.#length[rank] !== 0) {
       throw formatError(
@@ -76,19 +80,23 @@ class RankPacker {
         `line ${line}: rank ${rank} is also given on line ${this.#lineOf[rank]}; each rank may appear once.`,
       );
     }
-    const next = decodeBase64Into(this.#text, start, end, this.#pool, this.#at);
+    const at = this.#at;
+    const next = decodeBase64Token(this.#text, start, limit, this.#pool, at);
     if (next < 0) {
+      let end = this.#text.indexOf(' ', start);
+      if (end < 0 || end > limit) end = limit;
       throw formatError(
         this.#argument,
         `line ${line}: ${JSON.stringify(this.#text.slice(start, Math.min(end, start + 40)))} is not valid base64.`,
       );
     }
-    this.#start[rank] = this.#at;
-    this.#length[rank] = next - this.#at;
+    this.#start[rank] = at;
+    this.#length[rank] = next - at;
     this.#lineOf[rank] = line;
     this.#at = next;
     this.#count++;
     if (rank >= this.#size) this.#size = rank + 1;
+    return start + 4 * Math.ceil((next - at) / 3);
   }
 
   #grow(rank: number, line: number): void {
@@ -183,12 +191,8 @@ function parsePackedRanks(text: string, maxRank: number): TokenBytes {
       );
     }
     let rank = Number(offset);
-    for (let t = offsetEnd + 1; t < e; ) {
-      let stop = text.indexOf(' ', t);
-      if (stop < 0 || stop > e) stop = e;
-      packer.add(t, stop, rank++, line);
-      t = stop + 1;
-    }
+    // Each token ends where `add` stops reading; one space separates it from the next.
+    for (let t = offsetEnd + 1; t < e; t = packer.add(t, e, rank++, line) + 1);
   });
   return packer.finish();
 }

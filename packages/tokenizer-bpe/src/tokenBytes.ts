@@ -16,21 +16,26 @@ import { TokenizerError } from './tokenizerError.js';
  */
 const SLOT = 4;
 
-/** MurmurHash3's 32-bit finalizer (the table is indexed by the low bits). */
-function mix(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
-
-// The packed words and hash of the last bytes `#digest` read (module state: single-threaded).
+// The packed words of the last bytes `digest` read (module state: single-threaded).
 let word0 = 0;
 let word1 = 0;
 
-/** Hashes `bytes[start, end)` (FNV-1a, then mixed) and packs its first eight bytes. */
+/** MurmurHash3's mixing of one 32-bit block into the hash (Appleby, `MurmurHash3_x86_32`). */
+function round(h: number, k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/**
+ * Packs the first eight bytes of `bytes[start, end)` into `word0`/`word1` (little-endian, zeros
+ * past the end) and returns the hash of all its bytes: MurmurHash3 over the two words and the
+ * length, FNV-1a over any bytes past the eighth, then MurmurHash3's finalizer (the table is
+ * indexed by the low bits).
+ */
 function digest(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
   const n = end - start;
   let w0 = 0;
   let w1 = 0;
@@ -53,7 +58,44 @@ function digest(bytes: Uint8Array, start: number, end: number): number {
   }
   word0 = w0;
   word1 = w1;
-  return mix(h ^ n);
+  let h = round(round(n, w0), w1);
+  for (let i = start + 8; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * The slot of `index` holding `bytes[s, e)` (its id + 1 in slot[0]), or the empty slot where it
+ * goes, searching from slot `home`; `word0`/`word1` hold the bytes' words (see {@link digest}).
+ * Bytes past the eighth are compared in `pool` at `starts[id]`.
+ */
+function probe(
+  index: Int32Array,
+  mask: number,
+  pool: Uint8Array,
+  starts: Uint32Array,
+  bytes: Uint8Array,
+  s: number,
+  e: number,
+  home: number,
+): number {
+  const n = e - s;
+  for (let slot = home; ; slot = (slot + 1) & mask) {
+    const at = slot * SLOT;
+    const found = index[at]!;
+    if (found === 0) return at;
+    if (index[at + 1] === n && index[at + 2] === word0 && index[at + 3] === word1) {
+      if (n <= 8) return at;
+      let i = starts[found - 1]! + 8;
+      let j = s + 8;
+      while (j < e && pool[i] === bytes[j]) {
+        i++;
+        j++;
+      }
+      if (j === e) return at;
+    }
+  }
 }
 
 /**
@@ -70,6 +112,9 @@ export class TokenBytes {
   readonly #pool: Uint8Array;
   readonly #start: Uint32Array;
   readonly #length: Uint32Array;
+  /** Per id, its first eight bytes packed little-endian (decoding copies words, not bytes). */
+  readonly #word0: Int32Array;
+  readonly #word1: Int32Array;
   readonly #index: Int32Array;
   readonly #mask: number;
 
@@ -77,29 +122,42 @@ export class TokenBytes {
     this.#pool = pool;
     this.#start = start;
     this.#length = length;
-    this.size = start.length;
+    const size = start.length;
+    this.size = size;
     this.count = count;
-    let longest = 0;
-    for (let id = 0; id < length.length; id++) if (length[id]! > longest) longest = length[id]!;
-    this.maxLength = longest;
     let capacity = 16;
     while (capacity < count * 2) capacity *= 2;
-    this.#index = new Int32Array(capacity * SLOT);
-    this.#mask = capacity - 1;
-    for (let id = 0; id < this.size; id++) {
+    const mask = capacity - 1;
+    const index = new Int32Array(capacity * SLOT);
+    const word0s = new Int32Array(size);
+    const word1s = new Int32Array(size);
+    this.#index = index;
+    this.#mask = mask;
+    this.#word0 = word0s;
+    this.#word1 = word1s;
+    let longest = 0;
+    for (let id = 0; id < size; id++) {
       const n = length[id]!;
       if (n === 0) continue;
+      if (n > longest) longest = n;
       const s = start[id]!;
-      const other = this.#insert(id, s, s + n);
-      if (other !== id) {
+      const at = probe(index, mask, pool, start, pool, s, s + n, digest(pool, s, s + n) & mask);
+      if (index[at] !== 0) {
         throw new TokenizerError({
           code: 'INVALID_FORMAT',
           fn: 'TokenBytes',
           argument: 'tokens',
-          detail: `tokens ${other} and ${id} have the same bytes; each byte string may have one id only.`,
+          detail: `tokens ${index[at]! - 1} and ${id} have the same bytes; each byte string may have one id only.`,
         });
       }
+      index[at] = id + 1;
+      index[at + 1] = n;
+      index[at + 2] = word0;
+      index[at + 3] = word1;
+      word0s[id] = word0;
+      word1s[id] = word1;
     }
+    this.maxLength = longest;
   }
 
   /**
@@ -147,39 +205,6 @@ export class TokenBytes {
     return new TokenBytes(pool, start, length, count);
   }
 
-  /** The slot holding `bytes[s, e)` (its id + 1 in slot[0]), or the empty slot where it goes. */
-  #probe(bytes: Uint8Array, s: number, e: number): number {
-    const index = this.#index;
-    const n = e - s;
-    const mask = this.#mask;
-    for (let slot = digest(bytes, s, e) & mask; ; slot = (slot + 1) & mask) {
-      const at = slot * SLOT;
-      const found = index[at]!;
-      if (found === 0) return at;
-      if (index[at + 1] === n && index[at + 2] === word0 && index[at + 3] === word1) {
-        if (n <= 8 || this.#tailEquals(found - 1, bytes, s + 8, e)) return at;
-      }
-    }
-  }
-
-  #tailEquals(id: number, bytes: Uint8Array, s: number, e: number): boolean {
-    const pool = this.#pool;
-    for (let i = this.#start[id]! + 8, j = s; j < e; i++, j++)
-      if (pool[i] !== bytes[j]) return false;
-    return true;
-  }
-
-  #insert(id: number, s: number, e: number): number {
-    const at = this.#probe(this.#pool, s, e);
-    const index = this.#index;
-    if (index[at] !== 0) return index[at]! - 1;
-    index[at] = id + 1;
-    index[at + 1] = e - s;
-    index[at + 2] = word0;
-    index[at + 3] = word1;
-    return id;
-  }
-
   /** Whether `id` is a token here. */
   has(id: number): boolean {
     return (this.#length[id] ?? 0) !== 0;
@@ -205,20 +230,38 @@ export class TokenBytes {
    * {@link gathered} to the index it stopped at.
    */
   gather(ids: ArrayLike<number>, from: number, to: number, out: Uint8Array, at: number): number {
-    const pool = this.#pool;
-    const starts = this.#start;
     const lengths = this.#length;
+    const word0s = this.#word0;
+    const word1s = this.#word1;
+    const pool = this.#pool;
     const capacity = out.length;
+    // Up to this offset, the first eight bytes of every token are stored whatever its length
+    // (later tokens overwrite what lies past its end): no branch on the length, whose outcome
+    // varies from token to token, is cheaper than the stores it saves.
+    const wordLimit = capacity - 8;
     let k = from;
     for (; k < to; k++) {
       const id = ids[k]!;
       const n = lengths[id] ?? 0;
-      if (n === 0 || at + n > capacity) break;
-      const s = starts[id]!;
-      if (n <= 8) {
-        for (let i = 0; i < n; i++) out[at + i] = pool[s + i]!;
-      } else {
-        out.set(pool.subarray(s, s + n), at);
+      if (n === 0) break;
+      let copied = 0;
+      if (at <= wordLimit) {
+        let w = word0s[id]!;
+        out[at] = w;
+        out[at + 1] = w >>> 8;
+        out[at + 2] = w >>> 16;
+        out[at + 3] = w >>> 24;
+        w = word1s[id]!;
+        out[at + 4] = w;
+        out[at + 5] = w >>> 8;
+        out[at + 6] = w >>> 16;
+        out[at + 7] = w >>> 24;
+        copied = 8;
+      }
+      if (n > copied) {
+        if (at + n > capacity) break;
+        const s = this.#start[id]!;
+        for (let i = copied; i < n; i++) out[at + i] = pool[s + i]!;
       }
       at += n;
     }
@@ -228,7 +271,10 @@ export class TokenBytes {
 
   /** The id whose bytes are `bytes[start, end)`, or -1. */
   lookup(bytes: Uint8Array, start: number, end: number): number {
-    return this.#index[this.#probe(bytes, start, end)]! - 1;
+    const mask = this.#mask;
+    const home = digest(bytes, start, end) & mask;
+    const index = this.#index;
+    return index[probe(index, mask, this.#pool, this.#start, bytes, start, end, home)]! - 1;
   }
 
   /** The id whose bytes are those of `a` followed by those of `b`, or -1. */
