@@ -100,17 +100,22 @@ export function mergeBuckets(
     const r = popRank();
     const b = bucketOf.get(r)!;
     let m = 0;
+    let ordered = true;
     for (let e = head[b]!; e !== -1; e = entryNext[e]!) {
       if (m === batch.length) {
         const grown = new Float64Array(m * 2);
         grown.set(batch);
         batch = grown;
       }
-      batch[m++] = entryKey[e]!;
+      const key = entryKey[e]!;
+      if (m > 0 && key < batch[m - 1]!) ordered = false;
+      batch[m++] = key;
     }
     head[b] = -1;
     tail[b] = -1;
-    const sorted = batch.subarray(0, m).sort();
+    // A bucket filled during one pass over another is already in position order (the pass goes
+    // left to right); sorting is needed only where passes interleaved.
+    const sorted = ordered ? batch.subarray(0, m) : batch.subarray(0, m).sort();
     for (let k = 0; k < m; k++) {
       const key = sorted[k]!;
       const pos = Math.floor(key / SHIFT);
