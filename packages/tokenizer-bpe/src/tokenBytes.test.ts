@@ -45,6 +45,22 @@ describe('TokenBytes', () => {
     );
   });
 
+  it('answers the same once many lookups have built its filter', () => {
+    const tokens = Array.from({ length: 3000 }, (_, i) =>
+      Uint8Array.of(i & 255, i >> 8, ...Array.from({ length: i % 13 }, (_, k) => (i * k) & 255)),
+    );
+    const vocab = TokenBytes.fromArray(tokens);
+    // Before, at and after the filter's build (at the 4096th lookup, here one of a token),
+    // every answer is the same.
+    for (let round = 0; round < 3; round++) {
+      tokens.forEach((t, id) => {
+        const other = Uint8Array.of(...t, 255, 254);
+        expect(vocab.lookup(other, 0, other.length)).toBe(-1);
+        expect(vocab.lookup(t, 0, t.length)).toBe(id);
+      });
+    }
+  });
+
   it('gathers the bytes of ids into buffers of any size, stopping where they do not fit', () => {
     fc.assert(
       fc.property(

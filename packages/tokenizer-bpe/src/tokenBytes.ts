@@ -6,8 +6,14 @@
  * parts during merging) through the index. Ids need not be contiguous: an id with no bytes is
  * absent (tiktoken's o200k_base, for example, leaves ids unused before its special tokens).
  */
-import { buildIndex, digest, META, probe } from './internal/byteIndex.js';
+import { buildFilter, buildIndex, digest, filterBit, META, probe } from './internal/byteIndex.js';
 import { TokenizerError } from './tokenizerError.js';
+
+/**
+ * Lookups before the filter is built: enough that a short text (or a loader's one-word check)
+ * never pays for it, few next to the lookups of a page of text.
+ */
+const FILTER_AFTER = 4096;
 
 /**
  * Packed token bytes with a bytes → id index.
@@ -25,17 +31,13 @@ export class TokenBytes {
   readonly #meta: Int32Array;
   readonly #index: Int32Array;
   readonly #mask: number;
+  /** Built after {@link FILTER_AFTER} lookups (see `internal/byteIndex.ts`). */
+  #filter: Int32Array | undefined;
+  readonly #filterBits: number;
+  #lookups = 0;
 
-  private constructor(pool: Uint8Array, start: Uint32Array, length: Uint32Array, count: number) {
-    const size = start.length;
-    const meta = new Int32Array(size * META);
-    let longest = 0;
-    for (let id = 0; id < size; id++) {
-      const n = length[id]!;
-      if (n > longest) longest = n;
-      meta[id * META + 2] = n;
-      meta[id * META + 3] = start[id]!;
-    }
+  private constructor(pool: Uint8Array, meta: Int32Array, count: number) {
+    const size = meta.length / META;
     const built = buildIndex(meta, pool, size, count);
     if (!('index' in built)) {
       throw new TokenizerError({
@@ -49,9 +51,11 @@ export class TokenBytes {
     this.#meta = meta;
     this.#index = built.index;
     this.#mask = built.mask;
+    // About eight bits per token (a quarter of the bits of the table's slots).
+    this.#filterBits = Math.log2(built.mask + 1) + 2;
     this.size = size;
     this.count = count;
-    this.maxLength = longest;
+    this.maxLength = built.longest;
   }
 
   /**
@@ -68,8 +72,7 @@ export class TokenBytes {
       }
     }
     const pool = new Uint8Array(total);
-    const start = new Uint32Array(tokens.length);
-    const length = new Uint32Array(tokens.length);
+    const meta = new Int32Array(tokens.length * META);
     let at = 0;
     tokens.forEach((t, id) => {
       if (t === undefined) return;
@@ -82,21 +85,20 @@ export class TokenBytes {
         });
       }
       pool.set(t, at);
-      start[id] = at;
-      length[id] = t.length;
+      meta[id * META + 2] = t.length;
+      meta[id * META + 3] = at;
       at += t.length;
     });
-    return new TokenBytes(pool, start, length, count);
+    return new TokenBytes(pool, meta, count);
   }
 
-  /** @internal Builds from an already packed pool (used by the file loaders). */
-  static fromPacked(
-    pool: Uint8Array,
-    start: Uint32Array,
-    length: Uint32Array,
-    count: number,
-  ): TokenBytes {
-    return new TokenBytes(pool, start, length, count);
+  /**
+   * @internal Builds from an already packed pool (used by the file loaders): `records` holds
+   * `META` int32s per id (see `internal/byteIndex.ts`), the third its byte length (0 when absent)
+   * and the fourth its offset in `pool`; the first two are filled here.
+   */
+  static fromPacked(pool: Uint8Array, records: Int32Array, count: number): TokenBytes {
+    return new TokenBytes(pool, records, count);
   }
 
   /** Whether `id` is a token here. */
@@ -160,10 +162,20 @@ export class TokenBytes {
 
   /** The id whose bytes are `bytes[start, end)`, or -1. */
   lookup(bytes: Uint8Array, start: number, end: number): number {
+    const h = digest(bytes, start, end);
+    const filter = this.#filter;
+    if (filter !== undefined) {
+      const bit = filterBit(h, this.#filterBits);
+      if ((filter[bit >>> 5]! & (1 << (bit & 31))) === 0) return -1;
+    }
     const mask = this.#mask;
-    const home = digest(bytes, start, end) & mask;
     const index = this.#index;
-    return index[probe(index, mask, this.#meta, this.#pool, bytes, start, end, home)]! - 1;
+    const id = index[probe(index, mask, this.#meta, this.#pool, bytes, start, end, h & mask)]! - 1;
+    // Built after the probe, which reads the words `digest` left (the build digests every token).
+    if (filter === undefined && ++this.#lookups === FILTER_AFTER) {
+      this.#filter = buildFilter(this.#meta, this.#pool, this.#filterBits);
+    }
+    return id;
   }
 
   /** The id whose bytes are those of `a` followed by those of `b`, or -1. */
