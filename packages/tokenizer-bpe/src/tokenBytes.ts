@@ -111,6 +111,14 @@ export class TokenBytes {
     return id >>> 0 === id && id < this.size ? this.#meta[id * META + 2]! : 0;
   }
 
+  /** The ids of the tokens of `n` bytes, in increasing order. */
+  idsOfLength(n: number): number[] {
+    const meta = this.#meta;
+    const ids: number[] = [];
+    for (let r = 2; r < meta.length; r += META) if (meta[r] === n) ids.push((r - 2) / META);
+    return ids;
+  }
+
   /** The bytes of token `id` (a view into the pool; do not modify). Empty when absent. */
   bytes(id: number): Uint8Array {
     const n = this.lengthOf(id);

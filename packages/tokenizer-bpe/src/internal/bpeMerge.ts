@@ -55,8 +55,7 @@ export class BpeMerger {
     const ranks = new Int32Array(65536);
     if (ranksMode) {
       // With ranks, a two-byte token is the merge of its bytes, ranked by its id.
-      for (let id = 0; id < vocab.size; id++) {
-        if (vocab.lengthOf(id) !== 2) continue;
+      for (const id of vocab.idsOfLength(2)) {
         const bytes = vocab.bytes(id);
         const key = (bytes[0]! << 8) | bytes[1]!;
         merged[key] = id;
