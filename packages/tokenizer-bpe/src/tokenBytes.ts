@@ -51,7 +51,7 @@ export class TokenBytes {
     this.#meta = meta;
     this.#index = built.index;
     this.#mask = built.mask;
-    // About eight bits per token (a quarter of the bits of the table's slots).
+    // Four bits per slot of the table: eight to sixteen per token.
     this.#filterBits = Math.log2(built.mask + 1) + 2;
     this.size = size;
     this.count = count;

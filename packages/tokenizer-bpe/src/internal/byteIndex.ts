@@ -10,9 +10,10 @@
  * each avoided memory access counts.
  *
  * Filter: a one-hash Bloom filter (Bloom 1970, "Space/time trade-offs in hash coding with
- * allowable errors") of about eight bits per token, small enough to stay in the CPU cache. Most
- * lookups made while merging are of pairs that are not tokens; the filter answers nine in ten of
- * them without touching the table. It only saves work, so it is built once lookups are many.
+ * allowable errors") of eight to sixteen bits per token, small enough to stay in the CPU cache.
+ * Most lookups made while merging are of pairs that are not tokens; the filter answers about
+ * nine in ten of them without touching the table. It only saves work, so it is built once
+ * lookups are many.
  */
 
 /** Int32s per id record: word0, word1, length, start. */
@@ -123,7 +124,10 @@ export function filterBit(h: number, bits: number): number {
   return Math.imul(h, 0x9e3779b1) >>> (32 - bits);
 }
 
-/** The filter of 2^`bits` bits over the tokens of the records. */
+/**
+ * The filter of 2^`bits` bits over the tokens of the records. It digests every token, so the
+ * words a caller's own `digest` left are gone afterwards.
+ */
 export function buildFilter(meta: Int32Array, pool: Uint8Array, bits: number): Int32Array {
   const filter = new Int32Array(2 ** (bits - 5));
   for (let r = 0; r < meta.length; r += META) {
