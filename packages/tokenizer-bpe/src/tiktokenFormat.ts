@@ -67,8 +67,9 @@ class RankPacker {
     this.#maxRank = maxRank;
     // Base64 never decodes to more than 3/4 of its characters.
     this.#pool = new Uint8Array(Math.ceil((text.length * 3) / 4) + 3);
-    // Sized for the ranks the text likely holds (a token takes at least eight characters in the
-    // published files: base64, separator, rank or neighbour), so that loading rarely grows it.
+    // Sized for the ranks the text likely holds (the published files take eleven to eighteen
+    // characters per token on average: base64, separator, rank), so that loading them rarely
+    // grows it; other files grow it as they need.
     const capacity = Math.max(1024, Math.min(maxRank + 1, Math.ceil(text.length / 8)));
     this.#records = new Int32Array(capacity * META);
     this.#lineOf = new Int32Array(capacity);

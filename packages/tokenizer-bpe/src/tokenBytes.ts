@@ -6,7 +6,15 @@
  * parts during merging) through the index. Ids need not be contiguous: an id with no bytes is
  * absent (tiktoken's o200k_base, for example, leaves ids unused before its special tokens).
  */
-import { buildFilter, buildIndex, digest, filterBit, META, probe } from './internal/byteIndex.js';
+import {
+  buildFilter,
+  buildIndex,
+  digest,
+  filterBit,
+  filterBitsFor,
+  META,
+  probe,
+} from './internal/byteIndex.js';
 import { TokenizerError } from './tokenizerError.js';
 
 /**
@@ -51,8 +59,7 @@ export class TokenBytes {
     this.#meta = meta;
     this.#index = built.index;
     this.#mask = built.mask;
-    // Four bits per slot of the table: eight to sixteen per token.
-    this.#filterBits = Math.log2(built.mask + 1) + 2;
+    this.#filterBits = filterBitsFor(count);
     this.size = size;
     this.count = count;
     this.maxLength = built.longest;

@@ -10,10 +10,10 @@
  * each avoided memory access counts.
  *
  * Filter: a one-hash Bloom filter (Bloom 1970, "Space/time trade-offs in hash coding with
- * allowable errors") of eight to sixteen bits per token, small enough to stay in the CPU cache.
- * Most lookups made while merging are of pairs that are not tokens; the filter answers about
- * nine in ten of them without touching the table. It only saves work, so it is built once
- * lookups are many.
+ * allowable errors") of eight to sixteen bits per token (a false positive rate of 6–12 %), small
+ * enough to stay in the CPU cache. Most lookups made while merging are of pairs that are not
+ * tokens; the filter answers about nine in ten of them without touching the table. It only saves
+ * work, so it is built once lookups are many.
  */
 
 /** Int32s per id record: word0, word1, length, start. */
@@ -117,6 +117,13 @@ export function probe(
       if (j === e) return at;
     }
   }
+}
+
+/** The log2 of the filter's size in bits for `count` tokens: eight to sixteen bits per token. */
+export function filterBitsFor(count: number): number {
+  let bits = 5;
+  while (2 ** bits < count * 8) bits++;
+  return bits;
 }
 
 /** The bit of the filter for hash `h` (filters have 2^`bits` bits, `bits` ≥ 5). */
