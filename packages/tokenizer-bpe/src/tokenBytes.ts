@@ -6,55 +6,22 @@
  * parts during merging) through the index. Ids need not be contiguous: an id with no bytes is
  * absent (tiktoken's o200k_base, for example, leaves ids unused before its special tokens).
  */
+import {
+  buildFilter,
+  buildIndex,
+  digest,
+  filterBit,
+  filterBitsFor,
+  META,
+  probe,
+} from './internal/byteIndex.js';
 import { TokenizerError } from './tokenizerError.js';
 
 /**
- * The index is open addressing with linear probing; each slot holds four int32s: id + 1 (0 for
- * empty), byte length, and the first eight bytes packed little-endian. Most tokens are at most
- * eight bytes, so a probe usually compares one slot and never touches the pool — the table is
- * larger than the CPU caches, and each avoided memory access counts.
+ * Lookups before the filter is built: enough that a short text (or a loader's one-word check)
+ * never pays for it, few next to the lookups of a page of text.
  */
-const SLOT = 4;
-
-/** MurmurHash3's 32-bit finalizer (the table is indexed by the low bits). */
-function mix(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
-
-// The packed words and hash of the last bytes `#digest` read (module state: single-threaded).
-let word0 = 0;
-let word1 = 0;
-
-/** Hashes `bytes[start, end)` (FNV-1a, then mixed) and packs its first eight bytes. */
-function digest(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  const n = end - start;
-  let w0 = 0;
-  let w1 = 0;
-  if (n >= 8) {
-    w0 =
-      bytes[start]! |
-      (bytes[start + 1]! << 8) |
-      (bytes[start + 2]! << 16) |
-      (bytes[start + 3]! << 24);
-    w1 =
-      bytes[start + 4]! |
-      (bytes[start + 5]! << 8) |
-      (bytes[start + 6]! << 16) |
-      (bytes[start + 7]! << 24);
-  } else {
-    for (let k = 0; k < n; k++) {
-      if (k < 4) w0 |= bytes[start + k]! << (8 * k);
-      else w1 |= bytes[start + k]! << (8 * (k - 4));
-    }
-  }
-  word0 = w0;
-  word1 = w1;
-  return mix(h ^ n);
-}
+const FILTER_AFTER = 4096;
 
 /**
  * Packed token bytes with a bytes → id index.
@@ -68,38 +35,34 @@ export class TokenBytes {
   /** Bytes in the longest token. */
   readonly maxLength: number;
   readonly #pool: Uint8Array;
-  readonly #start: Uint32Array;
-  readonly #length: Uint32Array;
+  /** Per id: its first eight bytes as two words, its length and its offset in the pool. */
+  readonly #meta: Int32Array;
   readonly #index: Int32Array;
   readonly #mask: number;
+  /** Built after {@link FILTER_AFTER} lookups (see `internal/byteIndex.ts`). */
+  #filter: Int32Array | undefined;
+  readonly #filterBits: number;
+  #lookups = 0;
 
-  private constructor(pool: Uint8Array, start: Uint32Array, length: Uint32Array, count: number) {
-    this.#pool = pool;
-    this.#start = start;
-    this.#length = length;
-    this.size = start.length;
-    this.count = count;
-    let longest = 0;
-    for (let id = 0; id < length.length; id++) if (length[id]! > longest) longest = length[id]!;
-    this.maxLength = longest;
-    let capacity = 16;
-    while (capacity < count * 2) capacity *= 2;
-    this.#index = new Int32Array(capacity * SLOT);
-    this.#mask = capacity - 1;
-    for (let id = 0; id < this.size; id++) {
-      const n = length[id]!;
-      if (n === 0) continue;
-      const s = start[id]!;
-      const other = this.#insert(id, s, s + n);
-      if (other !== id) {
-        throw new TokenizerError({
-          code: 'INVALID_FORMAT',
-          fn: 'TokenBytes',
-          argument: 'tokens',
-          detail: `tokens ${other} and ${id} have the same bytes; each byte string may have one id only.`,
-        });
-      }
+  private constructor(pool: Uint8Array, meta: Int32Array, count: number) {
+    const size = meta.length / META;
+    const built = buildIndex(meta, pool, size, count);
+    if (!('index' in built)) {
+      throw new TokenizerError({
+        code: 'INVALID_FORMAT',
+        fn: 'TokenBytes',
+        argument: 'tokens',
+        detail: `tokens ${built.first} and ${built.second} have the same bytes; each byte string may have one id only.`,
+      });
     }
+    this.#pool = pool;
+    this.#meta = meta;
+    this.#index = built.index;
+    this.#mask = built.mask;
+    this.#filterBits = filterBitsFor(count);
+    this.size = size;
+    this.count = count;
+    this.maxLength = built.longest;
   }
 
   /**
@@ -116,8 +79,7 @@ export class TokenBytes {
       }
     }
     const pool = new Uint8Array(total);
-    const start = new Uint32Array(tokens.length);
-    const length = new Uint32Array(tokens.length);
+    const meta = new Int32Array(tokens.length * META);
     let at = 0;
     tokens.forEach((t, id) => {
       if (t === undefined) return;
@@ -130,70 +92,45 @@ export class TokenBytes {
         });
       }
       pool.set(t, at);
-      start[id] = at;
-      length[id] = t.length;
+      meta[id * META + 2] = t.length;
+      meta[id * META + 3] = at;
       at += t.length;
     });
-    return new TokenBytes(pool, start, length, count);
+    return new TokenBytes(pool, meta, count);
   }
 
-  /** @internal Builds from an already packed pool (used by the file loaders). */
-  static fromPacked(
-    pool: Uint8Array,
-    start: Uint32Array,
-    length: Uint32Array,
-    count: number,
-  ): TokenBytes {
-    return new TokenBytes(pool, start, length, count);
-  }
-
-  /** The slot holding `bytes[s, e)` (its id + 1 in slot[0]), or the empty slot where it goes. */
-  #probe(bytes: Uint8Array, s: number, e: number): number {
-    const index = this.#index;
-    const n = e - s;
-    const mask = this.#mask;
-    for (let slot = digest(bytes, s, e) & mask; ; slot = (slot + 1) & mask) {
-      const at = slot * SLOT;
-      const found = index[at]!;
-      if (found === 0) return at;
-      if (index[at + 1] === n && index[at + 2] === word0 && index[at + 3] === word1) {
-        if (n <= 8 || this.#tailEquals(found - 1, bytes, s + 8, e)) return at;
-      }
-    }
-  }
-
-  #tailEquals(id: number, bytes: Uint8Array, s: number, e: number): boolean {
-    const pool = this.#pool;
-    for (let i = this.#start[id]! + 8, j = s; j < e; i++, j++)
-      if (pool[i] !== bytes[j]) return false;
-    return true;
-  }
-
-  #insert(id: number, s: number, e: number): number {
-    const at = this.#probe(this.#pool, s, e);
-    const index = this.#index;
-    if (index[at] !== 0) return index[at]! - 1;
-    index[at] = id + 1;
-    index[at + 1] = e - s;
-    index[at + 2] = word0;
-    index[at + 3] = word1;
-    return id;
+  /**
+   * @internal Builds from an already packed pool (used by the file loaders): `records` holds
+   * `META` int32s per id (see `internal/byteIndex.ts`), the third its byte length (0 when absent)
+   * and the fourth its offset in `pool`; the first two are filled here.
+   */
+  static fromPacked(pool: Uint8Array, records: Int32Array, count: number): TokenBytes {
+    return new TokenBytes(pool, records, count);
   }
 
   /** Whether `id` is a token here. */
   has(id: number): boolean {
-    return (this.#length[id] ?? 0) !== 0;
+    return this.lengthOf(id) !== 0;
   }
 
-  /** Byte length of token `id` (0 when absent). */
+  /** Byte length of token `id` (0 when absent, also for a value that is not an id). */
   lengthOf(id: number): number {
-    return this.#length[id] ?? 0;
+    return id >>> 0 === id && id < this.size ? this.#meta[id * META + 2]! : 0;
+  }
+
+  /** The ids of the tokens of `n` bytes, in increasing order. */
+  idsOfLength(n: number): number[] {
+    const meta = this.#meta;
+    const ids: number[] = [];
+    for (let r = 2; r < meta.length; r += META) if (meta[r] === n) ids.push((r - 2) / META);
+    return ids;
   }
 
   /** The bytes of token `id` (a view into the pool; do not modify). Empty when absent. */
   bytes(id: number): Uint8Array {
-    const s = this.#start[id] ?? 0;
-    return this.#pool.subarray(s, s + (this.#length[id] ?? 0));
+    const n = this.lengthOf(id);
+    const s = n === 0 ? 0 : this.#meta[id * META + 3]!;
+    return this.#pool.subarray(s, s + n);
   }
 
   /** Where the last {@link gather} stopped in its `ids`. */
@@ -205,20 +142,32 @@ export class TokenBytes {
    * {@link gathered} to the index it stopped at.
    */
   gather(ids: ArrayLike<number>, from: number, to: number, out: Uint8Array, at: number): number {
+    const meta = this.#meta;
+    const size = this.size;
     const pool = this.#pool;
-    const starts = this.#start;
-    const lengths = this.#length;
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
     const capacity = out.length;
+    // Up to this offset, the first eight bytes of every token are stored as two unaligned words
+    // whatever its length (later tokens overwrite what lies past its end): no branch on the
+    // length, whose outcome varies from token to token, is cheaper than the stores it saves.
+    const wordLimit = capacity - 8;
     let k = from;
     for (; k < to; k++) {
       const id = ids[k]!;
-      const n = lengths[id] ?? 0;
-      if (n === 0 || at + n > capacity) break;
-      const s = starts[id]!;
-      if (n <= 8) {
-        for (let i = 0; i < n; i++) out[at + i] = pool[s + i]!;
-      } else {
-        out.set(pool.subarray(s, s + n), at);
+      if (id >>> 0 !== id || id >= size) break;
+      const r = id * META;
+      const n = meta[r + 2]!;
+      if (n === 0) break;
+      let copied = 0;
+      if (at <= wordLimit) {
+        view.setInt32(at, meta[r]!, true);
+        view.setInt32(at + 4, meta[r + 1]!, true);
+        copied = 8;
+      }
+      if (n > copied) {
+        if (at + n > capacity) break;
+        const s = meta[r + 3]!;
+        for (let i = copied; i < n; i++) out[at + i] = pool[s + i]!;
       }
       at += n;
     }
@@ -228,7 +177,20 @@ export class TokenBytes {
 
   /** The id whose bytes are `bytes[start, end)`, or -1. */
   lookup(bytes: Uint8Array, start: number, end: number): number {
-    return this.#index[this.#probe(bytes, start, end)]! - 1;
+    const h = digest(bytes, start, end);
+    const filter = this.#filter;
+    if (filter !== undefined) {
+      const bit = filterBit(h, this.#filterBits);
+      if ((filter[bit >>> 5]! & (1 << (bit & 31))) === 0) return -1;
+    }
+    const mask = this.#mask;
+    const index = this.#index;
+    const id = index[probe(index, mask, this.#meta, this.#pool, bytes, start, end, h & mask)]! - 1;
+    // Built after the probe, which reads the words `digest` left (the build digests every token).
+    if (filter === undefined && ++this.#lookups === FILTER_AFTER) {
+      this.#filter = buildFilter(this.#meta, this.#pool, this.#filterBits);
+    }
+    return id;
   }
 
   /** The id whose bytes are those of `a` followed by those of `b`, or -1. */

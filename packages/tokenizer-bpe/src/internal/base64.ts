@@ -4,9 +4,51 @@ const VALUES = new Int8Array(128).fill(-1);
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 for (let i = 0; i < 64; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
 
+const SPACE = 32;
+const PAD = 61; // '='
+
+/**
+ * Decodes one base64 token starting at `text[start]` into `out` at `at`: groups of four
+ * characters, up to the group that `limit` or a space follows. Returns the position after the
+ * bytes, or -1 when the token is not valid padded base64 (empty, cut short, a character outside
+ * the alphabet, padding before the end, or padding bits that are not zero). The token took
+ * `4 × ⌈bytes / 3⌉` characters. `out` needs room for `3/4 × (limit − start)` bytes.
+ */
+export function decodeBase64Token(
+  text: string,
+  start: number,
+  limit: number,
+  out: Uint8Array,
+  at: number,
+): number {
+  for (let i = start; ; ) {
+    if (i + 4 > limit) return -1;
+    const c0 = text.charCodeAt(i);
+    const c1 = text.charCodeAt(i + 1);
+    const c2 = text.charCodeAt(i + 2);
+    const c3 = text.charCodeAt(i + 3);
+    i += 4;
+    if ((c0 | c1 | c2 | c3) > 127) return -1;
+    const a = VALUES[c0]!;
+    const b = VALUES[c1]!;
+    if ((a | b) < 0) return -1;
+    out[at++] = (a << 2) | (b >> 4);
+    const last = i === limit || text.charCodeAt(i) === SPACE;
+    if (c2 === PAD) return last && c3 === PAD && (b & 15) === 0 ? at : -1;
+    const c = VALUES[c2]!;
+    if (c < 0) return -1;
+    out[at++] = ((b & 15) << 4) | (c >> 2);
+    if (c3 === PAD) return last && (c & 3) === 0 ? at : -1;
+    const d = VALUES[c3]!;
+    if (d < 0) return -1;
+    out[at++] = ((c & 3) << 6) | d;
+    if (last) return at;
+  }
+}
+
 /**
  * Decodes `text[start, end)` into `out` at `at`; returns the position after the bytes, or -1
- * when the slice is not valid padded base64.
+ * when the slice is not exactly one valid padded base64 token.
  */
 export function decodeBase64Into(
   text: string,
@@ -15,32 +57,8 @@ export function decodeBase64Into(
   out: Uint8Array,
   at: number,
 ): number {
-  const len = end - start;
-  if (len === 0 || len % 4 !== 0) return -1;
-  for (let i = start; i < end; i += 4) {
-    const last = i + 4 === end;
-    const a = VALUES[text.charCodeAt(i)] ?? -1;
-    const b = VALUES[text.charCodeAt(i + 1)] ?? -1;
-    const c3 = text.charCodeAt(i + 2);
-    const d4 = text.charCodeAt(i + 3);
-    if (a < 0 || b < 0) return -1;
-    out[at++] = (a << 2) | (b >> 4);
-    if (last && c3 === 61) {
-      if (d4 !== 61 || (b & 15) !== 0) return -1;
-      break;
-    }
-    const c = VALUES[c3] ?? -1;
-    if (c < 0) return -1;
-    out[at++] = ((b & 15) << 4) | (c >> 2);
-    if (last && d4 === 61) {
-      if ((c & 3) !== 0) return -1;
-      break;
-    }
-    const d = VALUES[d4] ?? -1;
-    if (d < 0) return -1;
-    out[at++] = ((c & 3) << 6) | d;
-  }
-  return at;
+  const next = decodeBase64Token(text, start, end, out, at);
+  return next >= 0 && start + 4 * Math.ceil((next - at) / 3) === end ? next : -1;
 }
 
 /** Standard padded base64 of `bytes`. */

@@ -55,11 +55,11 @@ export class BpeMerger {
     const ranks = new Int32Array(65536);
     if (ranksMode) {
       // With ranks, a two-byte token is the merge of its bytes, ranked by its id.
-      for (let id = 0; id < vocab.size; id++) {
-        if (vocab.lengthOf(id) !== 2) continue;
-        const [a, b] = vocab.bytes(id);
-        merged[(a! << 8) | b!] = id;
-        ranks[(a! << 8) | b!] = id;
+      for (const id of vocab.idsOfLength(2)) {
+        const bytes = vocab.bytes(id);
+        const key = (bytes[0]! << 8) | bytes[1]!;
+        merged[key] = id;
+        ranks[key] = id;
       }
     } else {
       for (let a = 0; a < 256; a++) {

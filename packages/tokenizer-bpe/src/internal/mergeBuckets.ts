@@ -21,10 +21,16 @@ export function mergeBuckets(
   const next = new Int32Array(n);
   const prev = new Int32Array(n);
   const version = new Int32Array(n);
+  // The id the pair at each position merges into, for its current version: the entry that merges
+  // it need not look its bytes up again.
+  const pairId = new Int32Array(n);
   // Entries: linked lists per bucket, `position × 2^31 + version` per entry.
-  let entryKey = new Float64Array(2 * n);
-  let entryNext = new Int32Array(2 * n);
+  let entryKey = new Float64Array(n + 64);
+  let entryNext = new Int32Array(n + 64);
   let entries = 0;
+  // Entries of drained buckets, linked through `entryNext`, for reuse: the arrays hold about as
+  // many entries as are live, not every entry ever made (a merge makes up to two).
+  let free = -1;
   const bucketOf = new Map<number, number>(); // rank → bucket
   const head: number[] = [];
   const tail: number[] = [];
@@ -57,15 +63,19 @@ export function mergeBuckets(
     return top;
   };
   const add = (r: number, key: number): void => {
-    if (entries === entryKey.length) {
-      const k = new Float64Array(entries * 2);
-      k.set(entryKey);
-      entryKey = k;
-      const nx = new Int32Array(entries * 2);
-      nx.set(entryNext);
-      entryNext = nx;
+    let e = free;
+    if (e !== -1) free = entryNext[e]!;
+    else {
+      if (entries === entryKey.length) {
+        const k = new Float64Array(entries * 2);
+        k.set(entryKey);
+        entryKey = k;
+        const nx = new Int32Array(entries * 2);
+        nx.set(entryNext);
+        entryNext = nx;
+      }
+      e = entries++;
     }
-    const e = entries++;
     entryKey[e] = key;
     entryNext[e] = -1;
     let b = bucketOf.get(r);
@@ -92,7 +102,8 @@ export function mergeBuckets(
   }
   for (let i = 0; i + 1 < n; i++) {
     const key = (bytes[i]! << 8) | bytes[i + 1]!;
-    if (pairMerged[key]! >= 0) add(pairRank[key]!, i * SHIFT);
+    pairId[i] = pairMerged[key]!;
+    if (pairId[i]! >= 0) add(pairRank[key]!, i * SHIFT);
   }
 
   let batch = new Float64Array(64);
@@ -100,24 +111,31 @@ export function mergeBuckets(
     const r = popRank();
     const b = bucketOf.get(r)!;
     let m = 0;
+    let ordered = true;
     for (let e = head[b]!; e !== -1; e = entryNext[e]!) {
       if (m === batch.length) {
         const grown = new Float64Array(m * 2);
         grown.set(batch);
         batch = grown;
       }
-      batch[m++] = entryKey[e]!;
+      const key = entryKey[e]!;
+      if (m > 0 && key < batch[m - 1]!) ordered = false;
+      batch[m++] = key;
     }
+    entryNext[tail[b]!] = free;
+    free = head[b]!;
     head[b] = -1;
     tail[b] = -1;
-    const sorted = batch.subarray(0, m).sort();
+    // A bucket filled during one pass over another is already in position order (the pass goes
+    // left to right); sorting is needed only where passes interleaved.
+    const sorted = ordered ? batch.subarray(0, m) : batch.subarray(0, m).sort();
     for (let k = 0; k < m; k++) {
       const key = sorted[k]!;
       const pos = Math.floor(key / SHIFT);
       if (version[pos] !== key - pos * SHIFT) continue; // stale
       const right = next[pos]!;
       const after = next[right]!;
-      id[pos] = merger.pair(bytes, pos, after, id[pos]!, id[right]!);
+      id[pos] = pairId[pos]!;
       next[pos] = after;
       if (after < n) prev[after] = pos;
       version[right] = -1;
@@ -131,7 +149,9 @@ export function mergeBuckets(
         const mid = next[left]!;
         if (mid >= n) continue;
         const end = mid + 1 < n ? next[mid]! : n;
-        if (merger.pair(bytes, left, end, id[left]!, id[mid]!) < 0) continue;
+        const merged = merger.pair(bytes, left, end, id[left]!, id[mid]!);
+        if (merged < 0) continue;
+        pairId[left] = merged;
         add(merger.rank, left * SHIFT + version[left]!);
         if (merger.rank < lowest) lowest = merger.rank;
       }

@@ -31,7 +31,8 @@ const space = /\p{White_Space}/u;
 const upper = /[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]/u;
 const lower = /[\p{Ll}\p{Lm}\p{Lo}\p{M}]/u;
 
-function compute(cp: number): number {
+/** The class bits of a code point, from the engine's Unicode tables. */
+export function compute(cp: number): number {
   // Lone surrogates classify as U+FFFD (a symbol), the character tiktoken replaces them with.
   const ch = String.fromCodePoint(cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp);
   let bits = 0;
@@ -45,8 +46,23 @@ function compute(cp: number): number {
   return bits | KNOWN;
 }
 
+/**
+ * The class bits of an ASCII code point, written out: the same as {@link compute} (a test checks
+ * all 128), without compiling the Unicode property regexes before text needs them.
+ */
+export function asciiClass(cp: number): number {
+  let bits: number;
+  if (cp >= 65 && cp <= 90) bits = LETTER | UPPER;
+  else if (cp >= 97 && cp <= 122) bits = LETTER | LOWER;
+  else if (cp >= 48 && cp <= 57) bits = NUMBER;
+  else if (cp === 32 || (cp >= 9 && cp <= 13)) bits = SPACE;
+  else bits = OTHER;
+  if ((bits & (LETTER | NUMBER)) === 0 && cp !== 10 && cp !== 13) bits |= PREFIX;
+  return bits | KNOWN;
+}
+
 const bmp = new Uint8Array(0x10000);
-for (let cp = 0; cp < 128; cp++) bmp[cp] = compute(cp);
+for (let cp = 0; cp < 128; cp++) bmp[cp] = asciiClass(cp);
 const astral = new Map<number, number>();
 
 /** The class bits of a BMP code unit (a lone surrogate counts as U+FFFD). */

@@ -51,3 +51,71 @@ export function toWellFormed(text: string): string {
   }
   return text.replace(loneSurrogate, '\ufffd');
 }
+
+/** Code units of short decodes (a UTF-8 byte never makes more than one). */
+let units = new Uint16Array(256);
+
+/**
+ * The text of UTF-8 `bytes`, exactly as `TextDecoder` (with `ignoreBOM`) gives it: each invalid
+ * sequence (a maximal subpart, WHATWG Encoding Standard §8.1.1) becomes one U+FFFD. Written out
+ * in JavaScript for short inputs, where a `TextDecoder` call costs more than the decoding.
+ */
+export function decodeUtf8(bytes: Uint8Array): string {
+  const n = bytes.length;
+  if (units.length < n) units = new Uint16Array(n);
+  const out = units;
+  let m = 0;
+  let codePoint = 0;
+  let needed = 0;
+  let lower = 0x80;
+  let upper = 0xbf;
+  for (let i = 0; i < n; ) {
+    const b = bytes[i]!;
+    if (needed === 0) {
+      i++;
+      if (b < 0x80) out[m++] = b;
+      else if (b >= 0xc2 && b <= 0xdf) {
+        needed = 1;
+        codePoint = b & 0x1f;
+      } else if (b >= 0xe0 && b <= 0xef) {
+        if (b === 0xe0) lower = 0xa0;
+        else if (b === 0xed) upper = 0x9f;
+        needed = 2;
+        codePoint = b & 0xf;
+      } else if (b >= 0xf0 && b <= 0xf4) {
+        if (b === 0xf0) lower = 0x90;
+        else if (b === 0xf4) upper = 0x8f;
+        needed = 3;
+        codePoint = b & 0x7;
+      } else out[m++] = 0xfffd;
+      continue;
+    }
+    if (b < lower || b > upper) {
+      // The sequence so far is one error; this byte starts afresh (it is not consumed).
+      needed = 0;
+      lower = 0x80;
+      upper = 0xbf;
+      out[m++] = 0xfffd;
+      continue;
+    }
+    i++;
+    lower = 0x80;
+    upper = 0xbf;
+    codePoint = (codePoint << 6) | (b & 0x3f);
+    if (--needed === 0) {
+      if (codePoint < 0x10000) out[m++] = codePoint;
+      else {
+        out[m++] = 0xd800 + ((codePoint - 0x10000) >> 10);
+        out[m++] = 0xdc00 + ((codePoint - 0x10000) & 0x3ff);
+      }
+    }
+  }
+  if (needed !== 0) out[m++] = 0xfffd;
+  let text = '';
+  // In slices: each code unit becomes an argument, and arguments live on the stack.
+  for (let k = 0; k < m; k += 4096) {
+    const slice = out.subarray(k, Math.min(m, k + 4096));
+    text += String.fromCharCode.apply(null, slice as unknown as number[]);
+  }
+  return text;
+}
