@@ -110,8 +110,13 @@ function removeAddedListeners(before: Listeners | undefined): void {
   }
 }
 
+interface GpuDeviceLike {
+  readonly features: ReadonlySet<string>;
+}
+
 interface GpuAdapterLike {
   readonly features: ReadonlySet<string>;
+  readonly limits: unknown;
   readonly info?: {
     vendor?: string;
     architecture?: string;
@@ -119,6 +124,10 @@ interface GpuAdapterLike {
     description?: string;
     isFallbackAdapter?: boolean;
   };
+  requestDevice(descriptor: {
+    requiredFeatures: string[];
+    requiredLimits: Record<string, number>;
+  }): Promise<GpuDeviceLike>;
 }
 
 /**
@@ -159,6 +168,69 @@ async function webGpu(): Promise<GpuLike> {
   return gpu;
 }
 
+/** Features tfjs-backend-webgpu asks for when the adapter has them, and the one f16 WGSL needs. */
+const DEVICE_FEATURES = ['timestamp-query', 'bgra8unorm-storage', 'shader-f16'];
+/**
+ * Limits raised to the adapter's: the ones tfjs-backend-webgpu's own backend factory requests
+ * (tf-backend-webgpu.node.js, `registerBackend('webgpu', …)`), plus storage buffers per shader
+ * stage, which bounds the inputs of one kernel (AddN, the attention backward's six).
+ */
+const DEVICE_LIMITS = [
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeWorkgroupsPerDimension',
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxStorageBuffersPerShaderStage',
+];
+
+/** Whether the engine's 'webgpu' factory is {@link registerWebGpuFactory}'s. */
+let ownFactory = false;
+
+interface WebGpuModule {
+  readonly WebGPUBackend: new (device: GpuDeviceLike, adapterInfo?: unknown) => unknown;
+}
+
+/**
+ * Makes the engine's 'webgpu' backend start on a device of our own request. tfjs-backend-webgpu
+ * registers a factory that requests only 'timestamp-query' and 'bgra8unorm-storage', so WGSL
+ * with `enable f16;` cannot compile on its device; this factory also asks for 'shader-f16' where
+ * the adapter has it. A backend already started (by the caller, through tfjs) is kept as it is.
+ */
+function registerWebGpuFactory(module: WebGpuModule, adapter: GpuAdapterLike): void {
+  const engine = tf.engine();
+  if (ownFactory || engine.registry.webgpu !== undefined) return;
+  if (engine.registryFactory.webgpu !== undefined) tf.removeBackend('webgpu');
+  const limits = adapter.limits as Record<string, number | undefined>;
+  const requiredLimits: Record<string, number> = {};
+  for (const name of DEVICE_LIMITS) {
+    const value = limits[name];
+    if (value !== undefined) requiredLimits[name] = value;
+  }
+  const requiredFeatures = DEVICE_FEATURES.filter((feature) => adapter.features.has(feature));
+  tf.registerBackend(
+    'webgpu',
+    async () =>
+      new module.WebGPUBackend(
+        await adapter.requestDevice({ requiredFeatures, requiredLimits }),
+        adapter.info,
+      ) as never,
+    3, // tfjs-backend-webgpu's priority
+  );
+  ownFactory = true;
+}
+
+/** Whether f16 WGSL can run on the started backend's device, and if not, why. */
+function f16Note(adapter: GpuAdapterLike): string {
+  const device = (tf.backend() as { device?: GpuDeviceLike }).device;
+  if (device?.features.has('shader-f16') === true)
+    return 'f16 compute: on (the device has shader-f16)';
+  return adapter.features.has('shader-f16')
+    ? 'f16 compute: off (the WebGPU backend was started without shader-f16, before initCompute)'
+    : 'f16 compute: off (the adapter lacks shader-f16)';
+}
+
 async function startWebGpu(options: StartOptions): Promise<StartedBackend> {
   const gpu = await webGpu();
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
@@ -168,13 +240,15 @@ async function startWebGpu(options: StartOptions): Promise<StartedBackend> {
       "the only WebGPU adapter is a software one (CPU-emulated), slower than the CPU backends; ask for backend: 'webgpu' to use it anyway",
     );
   }
+  let module: WebGpuModule;
   try {
-    await import('@tensorflow/tfjs-backend-webgpu');
+    module = (await import('@tensorflow/tfjs-backend-webgpu')) as unknown as WebGpuModule;
   } catch (error) {
     throw new Error(
       `WebGPU needs the optional package "@tensorflow/tfjs-backend-webgpu": npm install @tensorflow/tfjs-backend-webgpu (${(error as Error).message})`,
     );
   }
+  registerWebGpuFactory(module, adapter);
   const kernels = await activate('webgpu', options);
   const info = adapter.info ?? {};
   const name = [info.vendor, info.architecture, info.device, info.description]
@@ -184,7 +258,7 @@ async function startWebGpu(options: StartOptions): Promise<StartedBackend> {
     device: name === '' ? 'WebGPU adapter' : name,
     threads: 1,
     features: [...[...adapter.features].sort(), ...kernels.features],
-    notes: [...kernels.notes],
+    notes: [f16Note(adapter), ...kernels.notes],
   };
 }
 
