@@ -7,13 +7,23 @@
 import { tf } from './engine.js';
 import { cpuModel, hardwareThreads, isNode } from './host.js';
 import { type KernelReport, registerLlmkitKernels } from './kernels.js';
+import {
+  f16Unavailable,
+  type GpuAdapterLike,
+  registerWebGpuFactory,
+  type WebGpuModule,
+} from './webGpuDevice.js';
 
 /** The backends llmkit can run on, fastest first. */
 export type BackendName = 'webgpu' | 'wasm' | 'cpu';
 
+/** What llmkit's own GPU kernels compute in (tensors are float32 either way). @public */
+export type Precision = 'f32' | 'f16';
+
 export interface StartedBackend {
   readonly device: string;
   readonly threads: number;
+  readonly precision: Precision;
   readonly features: readonly string[];
   readonly notes: readonly string[];
 }
@@ -25,9 +35,11 @@ export interface StartOptions {
   readonly kernels: 'fast' | 'engine';
   /** Refuse software WebGPU adapters (`'auto'` does: the CPU backends outrun them). */
   readonly hardwareOnly: boolean;
+  /** `'f16'`: llmkit's WGSL kernels that have an f16 variant use it, where the device can. */
+  readonly precision: Precision;
 }
 
-async function activate(name: BackendName, options: StartOptions): Promise<KernelReport> {
+async function use(name: BackendName): Promise<void> {
   let success: boolean;
   try {
     success = await tf.setBackend(name);
@@ -35,11 +47,26 @@ async function activate(name: BackendName, options: StartOptions): Promise<Kerne
     throw new Error(`the ${name} backend failed to initialise: ${(error as Error).message}`);
   }
   if (!success) throw new Error(`the ${name} backend failed to initialise`);
+}
+
+async function activate(
+  name: BackendName,
+  options: StartOptions,
+  precision: Precision = 'f32',
+): Promise<KernelReport> {
+  await use(name);
   return registerLlmkitKernels(name, {
     mode: options.kernels,
     threads: options.threads ?? hardwareThreads(),
+    precision,
   });
 }
+
+/** Why a backend without f16 kernels computes in f32 when asked for f16. */
+const hostPrecisionNotes = (name: BackendName, options: StartOptions): string[] =>
+  options.precision === 'f16'
+    ? [`precision 'f16' applies to llmkit's WebGPU kernels; the ${name} backend computes in f32`]
+    : [];
 
 async function startCpu(options: StartOptions): Promise<StartedBackend> {
   await import('@tensorflow/tfjs-backend-cpu');
@@ -49,8 +76,13 @@ async function startCpu(options: StartOptions): Promise<StartedBackend> {
   return {
     device: `${cpuModel()} (JavaScript)`,
     threads: 1,
+    precision: 'f32',
     features: [...kernels.features],
-    notes: ['the cpu backend runs plain JavaScript on one thread', ...kernels.notes],
+    notes: [
+      'the cpu backend runs plain JavaScript on one thread',
+      ...hostPrecisionNotes('cpu', options),
+      ...kernels.notes,
+    ],
   };
 }
 
@@ -81,8 +113,14 @@ async function startWasm(options: StartOptions): Promise<StartedBackend> {
     ...(threads > 1 ? ['threads'] : []),
     ...kernels.features,
   ];
-  notes.push(...kernels.notes);
-  return { device: `${cpuModel()} (WebAssembly, XNNPACK)`, threads, features, notes };
+  notes.push(...hostPrecisionNotes('wasm', options), ...kernels.notes);
+  return {
+    device: `${cpuModel()} (WebAssembly, XNNPACK)`,
+    threads,
+    precision: 'f32',
+    features,
+    notes,
+  };
 }
 
 type ListenerEvent = 'uncaughtException' | 'unhandledRejection';
@@ -108,26 +146,6 @@ function removeAddedListeners(before: Listeners | undefined): void {
       if (!before[event].includes(listener)) events.removeListener(event, listener);
     }
   }
-}
-
-interface GpuDeviceLike {
-  readonly features: ReadonlySet<string>;
-}
-
-interface GpuAdapterLike {
-  readonly features: ReadonlySet<string>;
-  readonly limits: unknown;
-  readonly info?: {
-    vendor?: string;
-    architecture?: string;
-    device?: string;
-    description?: string;
-    isFallbackAdapter?: boolean;
-  };
-  requestDevice(descriptor: {
-    requiredFeatures: string[];
-    requiredLimits: Record<string, number>;
-  }): Promise<GpuDeviceLike>;
 }
 
 /**
@@ -168,69 +186,6 @@ async function webGpu(): Promise<GpuLike> {
   return gpu;
 }
 
-/** Features tfjs-backend-webgpu asks for when the adapter has them, and the one f16 WGSL needs. */
-const DEVICE_FEATURES = ['timestamp-query', 'bgra8unorm-storage', 'shader-f16'];
-/**
- * Limits raised to the adapter's: the ones tfjs-backend-webgpu's own backend factory requests
- * (tf-backend-webgpu.node.js, `registerBackend('webgpu', …)`), plus storage buffers per shader
- * stage, which bounds the inputs of one kernel (AddN, the attention backward's six).
- */
-const DEVICE_LIMITS = [
-  'maxComputeWorkgroupStorageSize',
-  'maxComputeWorkgroupsPerDimension',
-  'maxStorageBufferBindingSize',
-  'maxBufferSize',
-  'maxComputeWorkgroupSizeX',
-  'maxComputeInvocationsPerWorkgroup',
-  'maxStorageBuffersPerShaderStage',
-];
-
-/** Whether the engine's 'webgpu' factory is {@link registerWebGpuFactory}'s. */
-let ownFactory = false;
-
-interface WebGpuModule {
-  readonly WebGPUBackend: new (device: GpuDeviceLike, adapterInfo?: unknown) => unknown;
-}
-
-/**
- * Makes the engine's 'webgpu' backend start on a device of our own request. tfjs-backend-webgpu
- * registers a factory that requests only 'timestamp-query' and 'bgra8unorm-storage', so WGSL
- * with `enable f16;` cannot compile on its device; this factory also asks for 'shader-f16' where
- * the adapter has it. A backend already started (by the caller, through tfjs) is kept as it is.
- */
-function registerWebGpuFactory(module: WebGpuModule, adapter: GpuAdapterLike): void {
-  const engine = tf.engine();
-  if (ownFactory || engine.registry.webgpu !== undefined) return;
-  if (engine.registryFactory.webgpu !== undefined) tf.removeBackend('webgpu');
-  const limits = adapter.limits as Record<string, number | undefined>;
-  const requiredLimits: Record<string, number> = {};
-  for (const name of DEVICE_LIMITS) {
-    const value = limits[name];
-    if (value !== undefined) requiredLimits[name] = value;
-  }
-  const requiredFeatures = DEVICE_FEATURES.filter((feature) => adapter.features.has(feature));
-  tf.registerBackend(
-    'webgpu',
-    async () =>
-      new module.WebGPUBackend(
-        await adapter.requestDevice({ requiredFeatures, requiredLimits }),
-        adapter.info,
-      ) as never,
-    3, // tfjs-backend-webgpu's priority
-  );
-  ownFactory = true;
-}
-
-/** Whether f16 WGSL can run on the started backend's device, and if not, why. */
-function f16Note(adapter: GpuAdapterLike): string {
-  const device = (tf.backend() as { device?: GpuDeviceLike }).device;
-  if (device?.features.has('shader-f16') === true)
-    return 'f16 compute: on (the device has shader-f16)';
-  return adapter.features.has('shader-f16')
-    ? 'f16 compute: off (the WebGPU backend was started without shader-f16, before initCompute)'
-    : 'f16 compute: off (the adapter lacks shader-f16)';
-}
-
 async function startWebGpu(options: StartOptions): Promise<StartedBackend> {
   const gpu = await webGpu();
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
@@ -249,7 +204,22 @@ async function startWebGpu(options: StartOptions): Promise<StartedBackend> {
     );
   }
   registerWebGpuFactory(module, adapter);
-  const kernels = await activate('webgpu', options);
+  await use('webgpu');
+  const unavailable = f16Unavailable(adapter);
+  let precision: Precision = 'f32';
+  const notes = [
+    unavailable === ''
+      ? 'f16 compute: on (the device has shader-f16)'
+      : `f16 compute: off (${unavailable})`,
+  ];
+  if (options.precision === 'f16') {
+    if (unavailable !== '')
+      notes.push(`precision 'f16' asked for, computing in f32: ${unavailable}`);
+    else if (options.kernels === 'engine')
+      notes.push("precision 'f16' needs kernels: 'fast'; computing in f32");
+    else precision = 'f16';
+  }
+  const kernels = await activate('webgpu', options, precision);
   const info = adapter.info ?? {};
   const name = [info.vendor, info.architecture, info.device, info.description]
     .filter((part) => part !== undefined && part !== '')
@@ -257,8 +227,9 @@ async function startWebGpu(options: StartOptions): Promise<StartedBackend> {
   return {
     device: name === '' ? 'WebGPU adapter' : name,
     threads: 1,
+    precision,
     features: [...[...adapter.features].sort(), ...kernels.features],
-    notes: [f16Note(adapter), ...kernels.notes],
+    notes: [...notes, ...kernels.notes],
   };
 }
 
