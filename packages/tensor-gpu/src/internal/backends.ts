@@ -205,20 +205,18 @@ async function startWebGpu(options: StartOptions): Promise<StartedBackend> {
   }
   registerWebGpuFactory(module, adapter);
   await use('webgpu');
-  const unavailable = f16Unavailable(adapter);
-  let precision: Precision = 'f32';
-  const notes = [
-    unavailable === ''
-      ? 'f16 compute: on (the device has shader-f16)'
-      : `f16 compute: off (${unavailable})`,
-  ];
-  if (options.precision === 'f16') {
-    if (unavailable !== '')
-      notes.push(`precision 'f16' asked for, computing in f32: ${unavailable}`);
-    else if (options.kernels === 'engine')
-      notes.push("precision 'f16' needs kernels: 'fast'; computing in f32");
-    else precision = 'f16';
-  }
+  const unavailable =
+    f16Unavailable(adapter) ||
+    (options.precision === 'f16' && options.kernels === 'engine'
+      ? "precision 'f16' needs kernels: 'fast'"
+      : '');
+  const precision: Precision = unavailable === '' ? options.precision : 'f32';
+  const note =
+    unavailable !== ''
+      ? `f16 compute: off (${unavailable})`
+      : precision === 'f16'
+        ? 'f16 compute: on (the device has shader-f16)'
+        : "f16 compute: available (the device has shader-f16), off until precision: 'f16'";
   const kernels = await activate('webgpu', options, precision);
   const info = adapter.info ?? {};
   const name = [info.vendor, info.architecture, info.device, info.description]
@@ -229,7 +227,7 @@ async function startWebGpu(options: StartOptions): Promise<StartedBackend> {
     threads: 1,
     precision,
     features: [...[...adapter.features].sort(), ...kernels.features],
-    notes: [...notes, ...kernels.notes],
+    notes: [note, ...kernels.notes],
   };
 }
 

@@ -33,9 +33,10 @@ describe.skipIf(unavailable !== '')(
       const f16 = adapter.features.has('shader-f16');
       expect(device.features.has('shader-f16')).toBe(f16);
       expect(info.features.includes('shader-f16')).toBe(f16);
+      expect(info.precision).toBe('f32');
       expect(info.notes).toContain(
         f16
-          ? 'f16 compute: on (the device has shader-f16)'
+          ? "f16 compute: available (the device has shader-f16), off until precision: 'f16'"
           : 'f16 compute: off (the adapter lacks shader-f16)',
       );
       for (const name of ['maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupStorageSize']) {
@@ -45,6 +46,21 @@ describe.skipIf(unavailable !== '')(
       await initCompute({ backend: 'cpu' });
       await initCompute({ backend: 'webgpu' });
       expect((tf.backend() as unknown as { device: unknown }).device).toBe(device);
+    }, 60_000);
+
+    it("reports precision 'f16' only where the device and the kernel mode allow it", async () => {
+      const info = await initCompute({ backend: 'webgpu', precision: 'f16' });
+      const f16 = info.features.includes('shader-f16');
+      expect(info.precision).toBe(f16 ? 'f16' : 'f32');
+      expect(info.notes).toContain(
+        f16
+          ? 'f16 compute: on (the device has shader-f16)'
+          : 'f16 compute: off (the adapter lacks shader-f16)',
+      );
+      const engine = await initCompute({ backend: 'webgpu', precision: 'f16', kernels: 'engine' });
+      expect(engine.precision).toBe('f32');
+      if (f16)
+        expect(engine.notes).toContain("f16 compute: off (precision 'f16' needs kernels: 'fast')");
     }, 60_000);
   },
 );
