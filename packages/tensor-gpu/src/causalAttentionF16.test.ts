@@ -2,6 +2,7 @@
  * causalAttention's f16 forward on WebGPU (`initCompute({ precision: 'f16' })`) against the
  * float64 reference, value and gradients, within error bounds derived from float16's unit
  * roundoff u = 2⁻¹¹ and η = 2⁻²⁵, the largest absolute rounding error below its smallest normal
+ * where subnormals are kept (as on lavapipe; see `webgpu/attentionF16Shaders.ts` otherwise)
  * (Higham 2002, Accuracy and Stability of Numerical Algorithms, §2.1–3.1). Per query row:
  *
  * - scores: scale·q and k are rounded to f16 (u each), multiplied and summed four lanes at a time

@@ -5,13 +5,14 @@
  * key and value tiles in workgroup memory as `vec4<f16>` — half the bytes, so twice the keys per
  * tile in the same 16 KiB — and multiplies in f16 four lanes at a time (`dot` of two
  * `vec4<f16>` for q·k, `f16(p) · v` for the output), while the softmax statistics (running
- * maximum and sum), the scores and the output accumulators stay f32. This is the mixed-precision
- * recipe of FlashAttention's f16 kernels (f16 operands, f32 accumulation and softmax; Dao et al.
- * 2022, arXiv:2205.14135, §3.1 and Appendix B).
+ * maximum and sum), the scores and the output accumulators stay f32: f16 products accumulated
+ * into f32, as in mixed-precision training (Micikevicius et al. 2018, arXiv:1710.03740, §3.2).
  *
  * Ranges: inputs beyond ±65504 (f16's largest finite value) overflow, as does a four-term partial
- * product of q·k; values below 2⁻²⁴ in magnitude flush to zero. The error bound is derived and
- * tested in `causalAttentionF16.test.ts`.
+ * product of q·k. Below 2⁻¹⁴ f16 is subnormal; the error bound (derived and tested in
+ * `causalAttentionF16.test.ts`) assumes subnormals are kept, as lavapipe keeps them. A GPU
+ * that flushes f16 subnormals to zero (WGSL permits it) drops probabilities below 2⁻¹⁴ of the
+ * row maximum from the output sum: an error of up to S·2⁻¹⁴·max|v| in the worst case.
  */
 import { type AttentionProgram, program } from './attentionShaders.js';
 
