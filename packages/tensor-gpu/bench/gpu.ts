@@ -1,8 +1,9 @@
 /**
  * What a machine's GPU does for llmkit through WebGPU (Dawn, via the `webgpu` package), in one
  * run of a few minutes: the adapter, float32 matmul throughput at 4096², causal attention
- * (llmkit's FlashAttention-style WGSL kernels against tfjs's composed matMul + softmax on the
- * same backend, forward and forward + backward), and the model FLOP utilisation of one training
+ * (llmkit's FlashAttention-style WGSL kernels, in f32 and — where the adapter has `shader-f16` —
+ * with f16 products, against tfjs's composed matMul + softmax on the same backend, forward and
+ * forward + backward), and the model FLOP utilisation of one training
  * step of a nanoGPT-sized model (6 layers, C = 384, 6 heads, T = 256 — nanoGPT's
  * shakespeare_char configuration — batch 32). `--quick` shrinks every size (for software
  * adapters such as Mesa's lavapipe).
@@ -90,13 +91,33 @@ const [q, k, v, dO] = [1, 2, 3, 4].map((seed) =>
 // forward; backward ≈ 2.5× forward (FlashAttention-2's count).
 const forwardFlops = 2 * B * H * T * T * D;
 const rows: string[][] = [];
-for (const kernels of ['fast', 'engine'] as const) {
-  await initCompute({ backend: 'webgpu', kernels });
+/** The configurations compared: f16 products only where the device has shader-f16. */
+const configs = [
+  { label: 'llmkit WGSL (FlashAttention-style), f32', kernels: 'fast', precision: 'f32' },
+  { label: 'llmkit WGSL, f16 products, f32 softmax/sums', kernels: 'fast', precision: 'f16' },
+  { label: 'tfjs matMul + softmax', kernels: 'engine', precision: 'f32' },
+] as const;
+const forwardMs = new Map<string, number>();
+const outputs = new Map<string, Float32Array>();
+for (const config of configs) {
+  const configured = await initCompute({
+    backend: 'webgpu',
+    kernels: config.kernels,
+    precision: config.precision,
+  });
+  if (configured.precision !== config.precision) {
+    console.log(`(${config.label}: skipped, ${configured.notes.find((n) => n.startsWith('f16'))})`);
+    continue;
+  }
+  const first = causalAttention(q, k, v);
+  outputs.set(config.precision + config.kernels, (await first.data()) as Float32Array);
+  first.dispose();
   const forward = await timeAsync(async () => {
     const o = causalAttention(q, k, v);
     await o.data();
     o.dispose();
   }, 5);
+  forwardMs.set(config.precision + config.kernels, forward);
   const training = await timeAsync(async () => {
     const grads = scope(() =>
       ops.grads((x: Tensor, y: Tensor, z: Tensor) =>
@@ -107,7 +128,7 @@ for (const kernels of ['fast', 'engine'] as const) {
     for (const g of grads) g.dispose();
   }, 3);
   rows.push([
-    kernels === 'fast' ? 'llmkit WGSL (FlashAttention-style)' : 'tfjs matMul + softmax',
+    config.label,
     forward.toFixed(1),
     gflops(forwardFlops, forward),
     training.toFixed(1),
@@ -122,6 +143,14 @@ console.log(
     rows,
   ),
 );
+const [f32Out, f16Out] = [outputs.get('f32fast'), outputs.get('f16fast')];
+if (f32Out !== undefined && f16Out !== undefined) {
+  const difference = f16Out.reduce((worst, x, i) => Math.max(worst, Math.abs(x - f32Out[i]!)), 0);
+  const speedup = forwardMs.get('f32fast')! / forwardMs.get('f16fast')!;
+  console.log(
+    `f16 forward: ${speedup.toFixed(2)}× the f32 forward's speed; largest difference from it ${difference.toExponential(2)}`,
+  );
+}
 
 // 3. One training step's MFU.
 await initCompute({ backend: 'webgpu', kernels: 'fast' });

@@ -8,10 +8,15 @@
  * named explicitly either starts or throws with the reason.
  */
 import { TensorError } from './errors.js';
-import { type BackendName, type StartedBackend, startBackend } from './internal/backends.js';
+import {
+  type BackendName,
+  type Precision,
+  type StartedBackend,
+  startBackend,
+} from './internal/backends.js';
 import { check } from './internal/check.js';
 
-export type { BackendName } from './internal/backends.js';
+export type { BackendName, Precision } from './internal/backends.js';
 
 /** What `initCompute` may be asked for. @public */
 export type BackendChoice = 'auto' | BackendName;
@@ -40,6 +45,15 @@ export interface InitComputeOptions {
    * @defaultValue `'fast'`
    */
   readonly kernels?: 'fast' | 'engine';
+  /**
+   * What llmkit's WebGPU kernels compute in. `'f16'`: kernels with an f16 variant (today the
+   * causal-attention forward) hold their operands in float16 and multiply in float16, keeping
+   * softmax statistics and sums in float32, on devices with WebGPU's `shader-f16`; elsewhere
+   * (no such feature, cpu, wasm, `kernels: 'engine'`) everything stays float32 and
+   * `ComputeInfo.notes` says why. Tensors are float32 either way: the engine has no 16-bit dtype.
+   * @defaultValue `'f32'`
+   */
+  readonly precision?: Precision;
 }
 
 /** A faster backend that `'auto'` passed over, and why. @public */
@@ -56,6 +70,8 @@ export interface ComputeInfo {
   readonly device: string;
   /** CPU threads the backend computes with (1 for WebGPU's host side). */
   readonly threads: number;
+  /** What llmkit's kernels compute in: `'f16'` only where asked for and the device can. */
+  readonly precision: Precision;
   /**
    * Peak FLOP/s of this backend on this device, measured by a matmul probe; undefined until
    * `measurePeakFlops` has run for this device (the result is cached per device).
@@ -119,6 +135,18 @@ export function initCompute(options: InitComputeOptions = {}): Promise<ComputeIn
       detail: `expected 'fast' or 'engine', received ${JSON.stringify(options.kernels)}.`,
     });
   }
+  if (
+    options.precision !== undefined &&
+    options.precision !== 'f32' &&
+    options.precision !== 'f16'
+  ) {
+    throw new TensorError({
+      code: 'INVALID_ARGUMENT',
+      fn: 'initCompute',
+      argument: 'options.precision',
+      detail: `expected 'f32' or 'f16', received ${JSON.stringify(options.precision)}.`,
+    });
+  }
   if (options.threads !== undefined) {
     check.integer('initCompute', 'options.threads', options.threads, { min: 1, max: 1024 });
   }
@@ -134,6 +162,7 @@ async function start(choice: BackendChoice, options: InitComputeOptions): Promis
     wasmPath: options.wasmPath,
     kernels: options.kernels ?? 'fast',
     hardwareOnly: choice === 'auto',
+    precision: options.precision ?? 'f32',
   };
   const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
   const fallbacks: BackendFallback[] = [];

@@ -20,6 +20,7 @@ export type {
   BackendName,
   ComputeInfo,
   InitComputeOptions,
+  Precision,
 } from './compute.js';
 export { computeInfo, initCompute } from './compute.js';
 export { TensorError } from './errors.js';

@@ -7,13 +7,23 @@
 import { tf } from './engine.js';
 import { cpuModel, hardwareThreads, isNode } from './host.js';
 import { type KernelReport, registerLlmkitKernels } from './kernels.js';
+import {
+  f16Unavailable,
+  type GpuAdapterLike,
+  registerWebGpuFactory,
+  type WebGpuModule,
+} from './webGpuDevice.js';
 
 /** The backends llmkit can run on, fastest first. */
 export type BackendName = 'webgpu' | 'wasm' | 'cpu';
 
+/** What llmkit's own GPU kernels compute in (tensors are float32 either way). @public */
+export type Precision = 'f32' | 'f16';
+
 export interface StartedBackend {
   readonly device: string;
   readonly threads: number;
+  readonly precision: Precision;
   readonly features: readonly string[];
   readonly notes: readonly string[];
 }
@@ -25,9 +35,11 @@ export interface StartOptions {
   readonly kernels: 'fast' | 'engine';
   /** Refuse software WebGPU adapters (`'auto'` does: the CPU backends outrun them). */
   readonly hardwareOnly: boolean;
+  /** `'f16'`: llmkit's WGSL kernels that have an f16 variant use it, where the device can. */
+  readonly precision: Precision;
 }
 
-async function activate(name: BackendName, options: StartOptions): Promise<KernelReport> {
+async function use(name: BackendName): Promise<void> {
   let success: boolean;
   try {
     success = await tf.setBackend(name);
@@ -35,11 +47,26 @@ async function activate(name: BackendName, options: StartOptions): Promise<Kerne
     throw new Error(`the ${name} backend failed to initialise: ${(error as Error).message}`);
   }
   if (!success) throw new Error(`the ${name} backend failed to initialise`);
+}
+
+async function activate(
+  name: BackendName,
+  options: StartOptions,
+  precision: Precision = 'f32',
+): Promise<KernelReport> {
+  await use(name);
   return registerLlmkitKernels(name, {
     mode: options.kernels,
     threads: options.threads ?? hardwareThreads(),
+    precision,
   });
 }
+
+/** Why a backend without f16 kernels computes in f32 when asked for f16. */
+const hostPrecisionNotes = (name: BackendName, options: StartOptions): string[] =>
+  options.precision === 'f16'
+    ? [`precision 'f16' applies to llmkit's WebGPU kernels; the ${name} backend computes in f32`]
+    : [];
 
 async function startCpu(options: StartOptions): Promise<StartedBackend> {
   await import('@tensorflow/tfjs-backend-cpu');
@@ -49,8 +76,13 @@ async function startCpu(options: StartOptions): Promise<StartedBackend> {
   return {
     device: `${cpuModel()} (JavaScript)`,
     threads: 1,
+    precision: 'f32',
     features: [...kernels.features],
-    notes: ['the cpu backend runs plain JavaScript on one thread', ...kernels.notes],
+    notes: [
+      'the cpu backend runs plain JavaScript on one thread',
+      ...hostPrecisionNotes('cpu', options),
+      ...kernels.notes,
+    ],
   };
 }
 
@@ -81,8 +113,14 @@ async function startWasm(options: StartOptions): Promise<StartedBackend> {
     ...(threads > 1 ? ['threads'] : []),
     ...kernels.features,
   ];
-  notes.push(...kernels.notes);
-  return { device: `${cpuModel()} (WebAssembly, XNNPACK)`, threads, features, notes };
+  notes.push(...hostPrecisionNotes('wasm', options), ...kernels.notes);
+  return {
+    device: `${cpuModel()} (WebAssembly, XNNPACK)`,
+    threads,
+    precision: 'f32',
+    features,
+    notes,
+  };
 }
 
 type ListenerEvent = 'uncaughtException' | 'unhandledRejection';
@@ -108,17 +146,6 @@ function removeAddedListeners(before: Listeners | undefined): void {
       if (!before[event].includes(listener)) events.removeListener(event, listener);
     }
   }
-}
-
-interface GpuAdapterLike {
-  readonly features: ReadonlySet<string>;
-  readonly info?: {
-    vendor?: string;
-    architecture?: string;
-    device?: string;
-    description?: string;
-    isFallbackAdapter?: boolean;
-  };
 }
 
 /**
@@ -168,14 +195,29 @@ async function startWebGpu(options: StartOptions): Promise<StartedBackend> {
       "the only WebGPU adapter is a software one (CPU-emulated), slower than the CPU backends; ask for backend: 'webgpu' to use it anyway",
     );
   }
+  let module: WebGpuModule;
   try {
-    await import('@tensorflow/tfjs-backend-webgpu');
+    module = (await import('@tensorflow/tfjs-backend-webgpu')) as unknown as WebGpuModule;
   } catch (error) {
     throw new Error(
       `WebGPU needs the optional package "@tensorflow/tfjs-backend-webgpu": npm install @tensorflow/tfjs-backend-webgpu (${(error as Error).message})`,
     );
   }
-  const kernels = await activate('webgpu', options);
+  registerWebGpuFactory(module, adapter);
+  await use('webgpu');
+  const unavailable =
+    f16Unavailable(adapter) ||
+    (options.precision === 'f16' && options.kernels === 'engine'
+      ? "precision 'f16' needs kernels: 'fast'"
+      : '');
+  const precision: Precision = unavailable === '' ? options.precision : 'f32';
+  const note =
+    unavailable !== ''
+      ? `f16 compute: off (${unavailable})`
+      : precision === 'f16'
+        ? 'f16 compute: on (the device has shader-f16)'
+        : "f16 compute: available (the device has shader-f16), off until precision: 'f16'";
+  const kernels = await activate('webgpu', options, precision);
   const info = adapter.info ?? {};
   const name = [info.vendor, info.architecture, info.device, info.description]
     .filter((part) => part !== undefined && part !== '')
@@ -183,8 +225,9 @@ async function startWebGpu(options: StartOptions): Promise<StartedBackend> {
   return {
     device: name === '' ? 'WebGPU adapter' : name,
     threads: 1,
+    precision,
     features: [...[...adapter.features].sort(), ...kernels.features],
-    notes: [...kernels.notes],
+    notes: [note, ...kernels.notes],
   };
 }
 

@@ -34,7 +34,7 @@ import {
   softmaxCrossEntropyOrtKernel,
 } from '../kernels/softmaxCrossEntropy.js';
 import { sumKernel, sumOrtKernel } from '../kernels/sum.js';
-import { webGpuAttentionKernels } from '../webgpu/attentionKernels.js';
+import { webGpuAttentionF16Kernels, webGpuAttentionKernels } from '../webgpu/attentionKernels.js';
 import { tf } from './engine.js';
 import { addNWebGpuKernel } from './kernels/addNWebGpu.js';
 import { tensorScatterUpdateKernel } from './kernels/tensorScatterUpdate.js';
@@ -47,6 +47,8 @@ export interface KernelOptions {
   readonly mode: 'fast' | 'engine';
   /** Threads ONNX Runtime may use for matrix products. */
   readonly threads: number;
+  /** `'f16'`: the f16 variants below replace their f32 kernels ('fast' mode only). */
+  readonly precision: 'f32' | 'f16';
 }
 
 /** What the registration changed, for `ComputeInfo`. */
@@ -103,6 +105,14 @@ const FAST_ORT: readonly OrtKernelFactory[] = [
 const FAST_CONFIGS: Readonly<Record<string, readonly KernelConfig[]>> = {
   wasm: [sliceWasmKernel, splitVWasmKernel],
   webgpu: webGpuAttentionKernels,
+};
+
+/**
+ * Kernels with f16 products replacing 'fast' ones under `precision: 'f16'` (chosen by the backend
+ * starter only where the device compiles f16 WGSL); same kernel names, so nothing else changes.
+ */
+const F16_CONFIGS: Readonly<Record<string, readonly KernelConfig[]>> = {
+  webgpu: webGpuAttentionF16Kernels,
 };
 
 const HOST_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm']);
@@ -201,6 +211,9 @@ export function registerLlmkitKernels(backendName: string, options: KernelOption
   let report: KernelReport = { features: [], notes: [] };
   if (options.mode === 'fast') {
     for (const config of FAST_CONFIGS[backendName] ?? []) wanted.set(config.kernelName, config);
+    if (options.precision === 'f16') {
+      for (const config of F16_CONFIGS[backendName] ?? []) wanted.set(config.kernelName, config);
+    }
   }
   if (options.mode === 'fast' && HOST_BACKENDS.has(backendName)) {
     const [configs, hostReport] = hostEntries(backendName, options);

@@ -13,6 +13,7 @@ import {
   type CausalAttentionAttrs,
 } from '../kernels/causalAttention.js';
 import { gradKVProgram, gradQProgram } from './attentionBackwardShaders.js';
+import { forwardF16Program } from './attentionF16Shaders.js';
 import { type AttentionProgram, forwardProgram } from './attentionShaders.js';
 
 interface WebGpuBackendLike {
@@ -51,13 +52,16 @@ const run = (
 ): TensorInfo =>
   backend.runWebGPUProgram(program, inputs, 'float32', [{ type: 'float32', data: [scale] }]);
 
-const forward: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { q, k, v } = inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo };
-  const { scale } = attrs as unknown as CausalAttentionAttrs;
-  const [bh, t, d] = q.shape as [number, number, number];
-  const gpu = backend as unknown as WebGpuBackendLike;
-  return unpack(gpu, run(gpu, forwardProgram(bh, t, d), [q, k, v], scale), [d, 1]);
-};
+/** The forward kernel running `build`'s program (f32, or f16 products with f32 accumulation). */
+const forwardKernel =
+  (build: (bh: number, t: number, d: number) => AttentionProgram): KernelFunc =>
+  ({ inputs, backend, attrs }) => {
+    const { q, k, v } = inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo };
+    const { scale } = attrs as unknown as CausalAttentionAttrs;
+    const [bh, t, d] = q.shape as [number, number, number];
+    const gpu = backend as unknown as WebGpuBackendLike;
+    return unpack(gpu, run(gpu, build(bh, t, d), [q, k, v], scale), [d, 1]);
+  };
 
 function gradInputs(inputs: object): TensorInfo[] {
   const { q, k, v, dO, lse, delta } = inputs as Record<string, TensorInfo>;
@@ -80,7 +84,23 @@ const gradKV: KernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 export const webGpuAttentionKernels: readonly KernelConfig[] = [
-  { kernelName: CAUSAL_ATTENTION, backendName: 'webgpu', kernelFunc: forward },
+  {
+    kernelName: CAUSAL_ATTENTION,
+    backendName: 'webgpu',
+    kernelFunc: forwardKernel(forwardProgram),
+  },
   { kernelName: CAUSAL_ATTENTION_GRAD_Q, backendName: 'webgpu', kernelFunc: gradQ },
   { kernelName: CAUSAL_ATTENTION_GRAD_KV, backendName: 'webgpu', kernelFunc: gradKV },
+];
+
+/**
+ * Replaces the forward for `precision: 'f16'` (registered only on a device with shader-f16); the
+ * backward stays f32, recomputing probabilities from this forward's f32 log-sum-exp.
+ */
+export const webGpuAttentionF16Kernels: readonly KernelConfig[] = [
+  {
+    kernelName: CAUSAL_ATTENTION,
+    backendName: 'webgpu',
+    kernelFunc: forwardKernel(forwardF16Program),
+  },
 ];
