@@ -1,12 +1,12 @@
 /**
  * What a machine's GPU does for llmkit through WebGPU (Dawn, via the `webgpu` package), in one
- * run of a few minutes: the adapter, float32 matmul throughput at 4096², causal attention
- * (llmkit's FlashAttention-style WGSL kernels, in f32 and — where the adapter has `shader-f16` —
- * with f16 products, against tfjs's composed matMul + softmax on the same backend, forward and
- * forward + backward), and the model FLOP utilisation of one training
- * step of a nanoGPT-sized model (6 layers, C = 384, 6 heads, T = 256 — nanoGPT's
- * shakespeare_char configuration — batch 32). `--quick` shrinks every size (for software
- * adapters such as Mesa's lavapipe).
+ * run of a few minutes: the adapter, float32 matmul throughput at 4096², causal attention at
+ * three shapes (llmkit's FlashAttention-style WGSL forward, in f32 and — where the adapter has
+ * `shader-f16` — with f16 products, its backward as WGSL kernels or as engine matrix products,
+ * against tfjs's composed matMul + softmax on the same backend, forward and forward + backward),
+ * and the model FLOP utilisation of one training step under each of those, for a nanoGPT-sized
+ * model (6 layers, C = 384, 6 heads, T = 256 — nanoGPT's shakespeare_char configuration — batch
+ * 32). `--quick` shrinks every size (for software adapters such as Mesa's lavapipe).
  *
  * Run: npm run bench:gpu -w @llmkit/tensor-gpu [-- --quick]   (bench/gpu.sh checks the Vulkan loader first)
  */
@@ -21,6 +21,7 @@ import {
   scope,
   type Tensor,
 } from '@llmkit/tensor-gpu';
+import { useAttentionBackward } from '../src/kernels/causalAttention.js';
 import { createGpt, type GptConfig, lossAndGradients, randomBatch } from './nanoGpt.js';
 import { markdownTable, median } from './timing.js';
 
@@ -44,7 +45,6 @@ if (!quick && /llvmpipe|lavapipe|swiftshader|software/i.test(info.device)) {
   quick = true;
 }
 const MATMUL = quick ? 1024 : 4096;
-const ATTENTION = quick ? { b: 2, h: 4, t: 256, d: 64 } : { b: 4, h: 8, t: 1024, d: 64 };
 const STEP: GptConfig & { batch: number } = quick
   ? { vocabSize: 65, blockSize: 64, layers: 2, heads: 4, embed: 128, batch: 4 }
   : { vocabSize: 65, blockSize: 256, layers: 6, heads: 6, embed: 384, batch: 32 };
@@ -82,107 +82,204 @@ a.dispose();
 b.dispose();
 
 // 2. Causal attention, fused (WGSL) against composed, forward and forward + backward.
-const { b: B, h: H, t: T, d: D } = ATTENTION;
-const shape = [B, H, T, D];
-const [q, k, v, dO] = [1, 2, 3, 4].map((seed) =>
-  ops.randomNormal(shape, 0, 1, 'float32', seed),
-) as [Tensor, Tensor, Tensor, Tensor];
-// Causal attention FLOPs: QKᵀ and PV over the visible half of the T×T scores, 2·B·H·T²·D in all
-// forward; backward ≈ 2.5× forward (FlashAttention-2's count).
-const forwardFlops = 2 * B * H * T * T * D;
-const rows: string[][] = [];
-/** The configurations compared: f16 products only where the device has shader-f16. */
+/**
+ * The configurations compared: the fused forward in f32 and (where the device has shader-f16)
+ * with f16 products, each with the WGSL backward kernels and with the backward as engine matrix
+ * products from the saved log-sum-exp; and tfjs's own composition. Every measurement below
+ * alternates them, round after round, so that a change in the GPU's clocks or load falls on all.
+ */
 const configs = [
-  { label: 'llmkit WGSL (FlashAttention-style), f32', kernels: 'fast', precision: 'f32' },
-  { label: 'llmkit WGSL, f16 products, f32 softmax/sums', kernels: 'fast', precision: 'f16' },
-  { label: 'tfjs matMul + softmax', kernels: 'engine', precision: 'f32' },
+  { label: 'WGSL f32, WGSL backward', kernels: 'fast', precision: 'f32', backward: 'kernels' },
+  { label: 'WGSL f32, matmul backward', kernels: 'fast', precision: 'f32', backward: 'matmuls' },
+  { label: 'WGSL f16, WGSL backward', kernels: 'fast', precision: 'f16', backward: 'kernels' },
+  { label: 'WGSL f16, matmul backward', kernels: 'fast', precision: 'f16', backward: 'matmuls' },
+  { label: 'tfjs matMul + softmax', kernels: 'engine', precision: 'f32', backward: 'kernels' },
 ] as const;
-const forwardMs = new Map<string, number>();
-const outputs = new Map<string, Float32Array>();
-for (const config of configs) {
+type Config = (typeof configs)[number];
+const COMPOSED = configs[configs.length - 1]!.label;
+const ROUNDS = quick ? 2 : 3;
+
+/** Switches to `config`; false where the device cannot run it. */
+async function configure(config: Config): Promise<boolean> {
   const configured = await initCompute({
     backend: 'webgpu',
     kernels: config.kernels,
     precision: config.precision,
   });
-  if (configured.precision !== config.precision) {
-    console.log(`(${config.label}: skipped, ${configured.notes.find((n) => n.startsWith('f16'))})`);
-    continue;
-  }
-  const first = causalAttention(q, k, v);
-  outputs.set(config.precision + config.kernels, (await first.data()) as Float32Array);
-  first.dispose();
-  const forward = await timeAsync(async () => {
-    const o = causalAttention(q, k, v);
-    await o.data();
-    o.dispose();
-  }, 5);
-  forwardMs.set(config.precision + config.kernels, forward);
-  const training = await timeAsync(async () => {
-    const grads = scope(() =>
+  useAttentionBackward(config.backward);
+  return configured.precision === config.precision;
+}
+const runnable: Config[] = [];
+for (const config of configs) {
+  if (await configure(config)) runnable.push(config);
+  else
+    console.log(
+      `(${config.label}: skipped, ${computeInfo()?.notes.find((n) => n.startsWith('f16'))})`,
+    );
+}
+
+/** Largest absolute difference between two arrays. */
+const largestDifference = (x: Float32Array, y: Float32Array): number =>
+  x.reduce((worst, value, i) => Math.max(worst, Math.abs(value - y[i]!)), 0);
+
+const ATTENTION_SHAPES = quick
+  ? [[2, 4, 256, 64]]
+  : [
+      [STEP.batch, STEP.heads, STEP.blockSize, STEP.embed / STEP.heads], // the training step's
+      [4, 8, 1024, 64],
+      [1, 8, 4096, 64],
+    ];
+for (const shape of ATTENTION_SHAPES) {
+  const [B, H, T, D] = shape as [number, number, number, number];
+  const [q, k, v, dO] = [1, 2, 3, 4].map((seed) =>
+    ops.randomNormal(shape, 0, 1, 'float32', seed),
+  ) as [Tensor, Tensor, Tensor, Tensor];
+  const attentionGrads = () =>
+    scope(() =>
       ops.grads((x: Tensor, y: Tensor, z: Tensor) =>
         ops.sum(ops.mul(causalAttention(x, y, z), dO)),
       )([q, k, v]),
     );
-    await Promise.all(grads.map((g) => g.data()));
-    for (const g of grads) g.dispose();
-  }, 3);
-  rows.push([
-    config.label,
-    forward.toFixed(1),
-    gflops(forwardFlops, forward),
-    training.toFixed(1),
-    gflops(3.5 * forwardFlops, training),
-  ]);
-}
-for (const x of [q, k, v, dO]) x.dispose();
-console.log(`\ncausal attention [B=${B}, H=${H}, T=${T}, D=${D}]`);
-console.log(
-  markdownTable(
-    ['kernels', 'forward ms', 'forward GFLOP/s', 'fwd+bwd ms', 'fwd+bwd GFLOP/s'],
-    rows,
-  ),
-);
-const [f32Out, f16Out] = [outputs.get('f32fast'), outputs.get('f16fast')];
-if (f32Out !== undefined && f16Out !== undefined) {
-  const difference = f16Out.reduce((worst, x, i) => Math.max(worst, Math.abs(x - f32Out[i]!)), 0);
-  const speedup = forwardMs.get('f32fast')! / forwardMs.get('f16fast')!;
+  /** Output and gradients of each configuration, to compare with the composed ones. */
+  const results = new Map<string, Float32Array[]>();
+  const forwardMs = new Map<string, number[]>(runnable.map((c) => [c.label, []]));
+  const trainingMs = new Map<string, number[]>(runnable.map((c) => [c.label, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const config of runnable) {
+      await configure(config);
+      if (round === 0) {
+        const first = [scope(() => causalAttention(q, k, v)), ...attentionGrads()];
+        results.set(
+          config.label,
+          (await Promise.all(first.map((x) => x.data()))) as Float32Array[],
+        );
+        for (const x of first) x.dispose();
+      }
+      forwardMs.get(config.label)!.push(
+        await timeAsync(async () => {
+          const o = causalAttention(q, k, v);
+          await o.data();
+          o.dispose();
+        }, 5),
+      );
+      trainingMs.get(config.label)!.push(
+        await timeAsync(async () => {
+          const grads = attentionGrads();
+          await Promise.all(grads.map((g) => g.data()));
+          for (const g of grads) g.dispose();
+        }, 5),
+      );
+    }
+  }
+  for (const x of [q, k, v, dO]) x.dispose();
+  // Causal attention FLOPs: QKᵀ and PV over the visible half of the T×T scores, 2·B·H·T²·D in
+  // all forward; backward ≈ 2.5× forward (FlashAttention-2's count).
+  const forwardFlops = 2 * B * H * T * T * D;
+  const composedTraining = median(trainingMs.get(COMPOSED)!);
+  const rows = runnable.map((config) => {
+    const forward = median(forwardMs.get(config.label)!);
+    const training = median(trainingMs.get(config.label)!);
+    const composed = results.get(COMPOSED)!;
+    const differences = results
+      .get(config.label)!
+      .map((x, i) => largestDifference(x, composed[i]!).toExponential(1));
+    return [
+      config.label,
+      forward.toFixed(1),
+      gflops(forwardFlops, forward),
+      training.toFixed(1),
+      gflops(3.5 * forwardFlops, training),
+      `${(composedTraining / training).toFixed(2)}×`,
+      differences.join(' / '),
+    ];
+  });
   console.log(
-    `f16 forward: ${speedup.toFixed(2)}× the f32 forward's speed; largest difference from it ${difference.toExponential(2)}`,
+    `\ncausal attention [B=${B}, H=${H}, T=${T}, D=${D}], medians of ${ROUNDS} alternating rounds (each a median of 5)`,
+  );
+  console.log(
+    markdownTable(
+      [
+        'kernels',
+        'forward ms',
+        'forward GFLOP/s',
+        'fwd+bwd ms',
+        'fwd+bwd GFLOP/s',
+        'fwd+bwd speed vs composed',
+        'largest difference from composed: o / dq / dk / dv',
+      ],
+      rows,
+    ),
   );
 }
 
-// 3. One training step's MFU.
-await initCompute({ backend: 'webgpu', kernels: 'fast' });
-const model = createGpt(STEP, 1, 'gpu');
-const optimizer = new AdamW(model.parameters, {
-  learningRate: 1e-3,
-  weightDecay: 0.1,
-  beta2: 0.95,
-});
+// 3. One training step's MFU under each configuration (the same model and batch).
 const batch = randomBatch(STEP, STEP.batch, 7);
-const stepMs = await timeAsync(
-  async () => {
-    const loss = scope(() => {
-      const { loss: value, grads } = lossAndGradients(model, batch.ids, batch.targets);
-      optimizer.step(grads);
-      return value;
-    });
-    await loss.data();
-    loss.dispose();
-  },
-  quick ? 2 : 5,
-);
+const models = runnable.map((config, i) => {
+  const model = createGpt(STEP, 1, `gpu${i}`);
+  const optimizer = new AdamW(model.parameters, {
+    learningRate: 1e-3,
+    weightDecay: 0.1,
+    beta2: 0.95,
+  });
+  return { config, model, optimizer, firstLoss: Number.NaN, stepMs: [] as number[] };
+});
+for (let round = 0; round < ROUNDS; round++) {
+  for (const entry of models) {
+    await configure(entry.config);
+    entry.stepMs.push(
+      await timeAsync(
+        async () => {
+          const loss = scope(() => {
+            const { loss: value, grads } = lossAndGradients(entry.model, batch.ids, batch.targets);
+            entry.optimizer.step(grads);
+            return value;
+          });
+          const [value] = await loss.data();
+          if (Number.isNaN(entry.firstLoss)) entry.firstLoss = value!;
+          loss.dispose();
+        },
+        quick ? 2 : 4,
+      ),
+    );
+  }
+}
+const { model } = models[0]!;
 // Model FLOPs per token, nanoGPT's estimate_mfu (after PaLM, appendix B): 6N + 12·L·C·T.
 const nonEmbedding = model.size - STEP.vocabSize * STEP.embed - STEP.blockSize * STEP.embed;
 const perToken = 6 * nonEmbedding + 12 * STEP.layers * STEP.embed * STEP.blockSize;
 const stepFlops = perToken * STEP.batch * STEP.blockSize;
-const utilisation = mfu({ flops: stepFlops, seconds: stepMs / 1000, peakFlops: peak });
+const composedStep = median(models.find((m) => m.config.label === COMPOSED)!.stepMs);
 console.log(
-  `\ntraining step (${model.size.toLocaleString('en')} parameters, ${JSON.stringify(STEP)}): ${stepMs.toFixed(0)} ms, ` +
-    `${gflops(stepFlops, stepMs)} GFLOP/s, MFU ${(100 * utilisation).toFixed(1)}% of the measured matmul peak`,
+  `\ntraining step, ${model.size.toLocaleString('en')} parameters, ${JSON.stringify(STEP)}, medians of ${ROUNDS} alternating rounds`,
 );
-optimizer.dispose();
+console.log(
+  markdownTable(
+    [
+      'kernels',
+      'step ms',
+      'GFLOP/s',
+      'MFU (of the measured matmul peak)',
+      'speed vs composed',
+      'first loss',
+    ],
+    models.map(({ config, stepMs, firstLoss }) => {
+      const ms = median(stepMs);
+      const utilisation = mfu({ flops: stepFlops, seconds: ms / 1000, peakFlops: peak });
+      return [
+        config.label,
+        ms.toFixed(0),
+        gflops(stepFlops, ms),
+        `${(100 * utilisation).toFixed(1)}%`,
+        `${(composedStep / ms).toFixed(2)}×`,
+        firstLoss.toFixed(4),
+      ];
+    }),
+  ),
+);
+for (const { optimizer, model } of models) {
+  optimizer.dispose();
+  for (const parameter of Object.values(model.parameters)) parameter.dispose();
+}
 console.log(
   `\n${computeInfo()?.device}; total ${((performance.now() - started) / 1000).toFixed(0)} s`,
 );
