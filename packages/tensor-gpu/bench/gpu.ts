@@ -1,9 +1,9 @@
 /**
  * What a machine's GPU does for llmkit through WebGPU (Dawn, via the `webgpu` package), in one
  * run of a few minutes: the adapter, float32 matmul throughput at 4096², causal attention at
- * three shapes (llmkit's FlashAttention-style WGSL forward, in f32 and — where the adapter has
- * `shader-f16` — with f16 products, its backward as WGSL kernels or as engine matrix products,
- * against tfjs's composed matMul + softmax on the same backend, forward and forward + backward),
+ * three shapes (llmkit's FlashAttention-style WGSL kernels, in f32 and — where the adapter has
+ * `shader-f16` — with f16 products in the forward, against tfjs's composed matMul + softmax on
+ * the same backend, forward and forward + backward),
  * and the model FLOP utilisation of one training step under each of those, for a nanoGPT-sized
  * model (6 layers, C = 384, 6 heads, T = 256 — nanoGPT's shakespeare_char configuration — batch
  * 32). `--quick` shrinks every size (for software adapters such as Mesa's lavapipe).
@@ -21,7 +21,6 @@ import {
   scope,
   type Tensor,
 } from '@llmkit/tensor-gpu';
-import { useAttentionBackward } from '../src/kernels/causalAttention.js';
 import { createGpt, type GptConfig, lossAndGradients, randomBatch } from './nanoGpt.js';
 import { markdownTable, median } from './timing.js';
 
@@ -83,17 +82,15 @@ b.dispose();
 
 // 2. Causal attention, fused (WGSL) against composed, forward and forward + backward.
 /**
- * The configurations compared: the fused forward in f32 and (where the device has shader-f16)
- * with f16 products, each with the WGSL backward kernels and with the backward as engine matrix
- * products from the saved log-sum-exp; and tfjs's own composition. Every measurement below
- * alternates them, round after round, so that a change in the GPU's clocks or load falls on all.
+ * The configurations compared: the fused forward and backward in f32 and (where the device has
+ * shader-f16) with f16 products in the forward, and tfjs's own composition. Every measurement
+ * below alternates them, round after round, so that a change in the GPU's clocks or load falls on
+ * all of them.
  */
 const configs = [
-  { label: 'WGSL f32, WGSL backward', kernels: 'fast', precision: 'f32', backward: 'kernels' },
-  { label: 'WGSL f32, matmul backward', kernels: 'fast', precision: 'f32', backward: 'matmuls' },
-  { label: 'WGSL f16, WGSL backward', kernels: 'fast', precision: 'f16', backward: 'kernels' },
-  { label: 'WGSL f16, matmul backward', kernels: 'fast', precision: 'f16', backward: 'matmuls' },
-  { label: 'tfjs matMul + softmax', kernels: 'engine', precision: 'f32', backward: 'kernels' },
+  { label: 'llmkit WGSL (FlashAttention-style), f32', kernels: 'fast', precision: 'f32' },
+  { label: 'llmkit WGSL, f16 products in the forward', kernels: 'fast', precision: 'f16' },
+  { label: 'tfjs matMul + softmax', kernels: 'engine', precision: 'f32' },
 ] as const;
 type Config = (typeof configs)[number];
 const COMPOSED = configs[configs.length - 1]!.label;
@@ -106,7 +103,6 @@ async function configure(config: Config): Promise<boolean> {
     kernels: config.kernels,
     precision: config.precision,
   });
-  useAttentionBackward(config.backward);
   return configured.precision === config.precision;
 }
 const runnable: Config[] = [];

@@ -101,10 +101,14 @@ export function registerWebGpuFactory(module: WebGpuModule, adapter: GpuAdapterL
 }
 
 /** Why the current WebGPU backend cannot run f16 programs, or '' when it can. */
-export function f16Unavailable(adapter: GpuAdapterLike): string {
+export function f16Unavailable(adapter: Pick<GpuAdapterLike, 'features' | 'info'>): string {
   const device = (tf.backend() as { device?: GpuDeviceLike }).device;
   if (device !== undefined && f16Devices.has(device)) return '';
-  return adapter.features.has('shader-f16')
-    ? 'the WebGPU backend was started through tfjs before initCompute, on a device without shader-f16'
+  if (adapter.features.has('shader-f16'))
+    return 'the WebGPU backend was started through tfjs before initCompute, on a device without shader-f16';
+  // Dawn's Vulkan backend leaves the feature off on NVIDIA GPUs even where the driver has
+  // shaderFloat16 (PhysicalDeviceVk.cpp, crbug.com/tint/2164).
+  return adapter.info?.vendor === 'nvidia'
+    ? "the adapter lacks shader-f16: Dawn's Vulkan backend withholds it from NVIDIA GPUs, crbug.com/tint/2164"
     : 'the adapter lacks shader-f16';
 }

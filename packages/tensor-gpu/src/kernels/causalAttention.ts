@@ -113,51 +113,9 @@ export function causalAttentionGradReference(
   return { dq, dk, dv };
 }
 
-/** How the fused forward's gradient runs: the WGSL backward kernels, or engine matrix products. */
-export type AttentionBackward = 'kernels' | 'matmuls';
-
-let backwardPath: AttentionBackward = 'kernels';
-
-/** Chooses the backward of the fused attention forward (both recompute P from the saved lse). */
-export function useAttentionBackward(path: AttentionBackward): void {
-  backwardPath = path;
-}
-
-/**
- * The backward from the forward's saved row log-sum-exp as five engine matrix products:
- * P = exp(scale·Q·Kᵀ − lse) under the causal mask, then dV, dP, dS, dQ and dK as in this file's
- * header. It materialises [BH, T, S] scores (as the composed attention does) but no softmax.
- *
- * @param lse - [BH, T, 1], the forward's log Σⱼ exp(scale·qᵢ·kⱼ) over visible keys
- * @param delta - [BH, T, 1], rowsum(dO ∘ o)
- */
-export function causalAttentionBackwardByMatMuls(
-  dO: Tensor,
-  q: Tensor,
-  k: Tensor,
-  v: Tensor,
-  lse: Tensor,
-  delta: Tensor,
-  scale: number,
-): [Tensor, Tensor, Tensor] {
-  return tf.tidy(() => {
-    const [t, s] = [q.shape[1]!, k.shape[1]!];
-    // 0 where query i sees key j (j ≤ i + S − T), −∞ elsewhere: exp makes the hidden entries 0.
-    const visible = tf.cast(tf.linalg.bandPart(tf.ones([t, s]), -1, s - t), 'bool');
-    const mask = tf.where(visible, tf.zeros([t, s]), tf.fill([t, s], Number.NEGATIVE_INFINITY));
-    const p = tf.exp(tf.add(tf.sub(tf.mul(tf.matMul(q, k, false, true), scale), lse), mask));
-    const dv = tf.matMul(p, dO, true, false);
-    const dS = tf.mul(p, tf.sub(tf.matMul(dO, v, false, true), delta));
-    const dq = tf.mul(tf.matMul(dS, k), scale);
-    const dk = tf.mul(tf.matMul(dS, q, true, false), scale);
-    return [dq, dk, dv];
-  });
-}
-
 /**
  * The gradient of the fused forward (outputs o and the row log-sum-exp): rowsum(dO ∘ o) with
- * engine operations, then one kernel for dQ and one for dK and dV, or
- * {@link causalAttentionBackwardByMatMuls}.
+ * engine operations, then one kernel for dQ and one for dK and dV.
  */
 export const causalAttentionGradient: GradConfig = {
   kernelName: CAUSAL_ATTENTION,
@@ -167,11 +125,6 @@ export const causalAttentionGradient: GradConfig = {
     const [dO] = dys as Tensor[];
     const [q, k, v, o, lse] = saved as Tensor[];
     const delta = tf.sum(tf.mul(dO!, o!), -1, true);
-    if (backwardPath === 'matmuls') {
-      const { scale } = attrs as unknown as CausalAttentionAttrs;
-      const [dq, dk, dv] = causalAttentionBackwardByMatMuls(dO!, q!, k!, v!, lse!, delta, scale);
-      return { q: () => dq, k: () => dk, v: () => dv };
-    }
     const inputs = { q: q!, k: k!, v: v!, dO: dO!, lse: lse!, delta };
     const dq = tf
       .engine()
