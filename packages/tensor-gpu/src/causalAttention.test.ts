@@ -5,7 +5,7 @@
  * differences. WebGPU cases skip, saying why, only where no adapter exists.
  */
 import { Random } from '@llmkit/numeric';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectClose,
   finiteDifferences,
@@ -16,6 +16,7 @@ import {
 } from '../test/fusedTestKit.js';
 import { causalAttention } from './causalAttention.js';
 import { initCompute } from './compute.js';
+import { setFusedAttentionAbove } from './internal/fusedAttention.js';
 import {
   causalAttentionGradReference,
   causalAttentionReference,
@@ -150,6 +151,11 @@ const noWebGpu = await webGpuUnavailable();
 describe.skipIf(noWebGpu !== '')(
   `causalAttention on webgpu (WGSL kernels)${noWebGpu ? ` — skipped: ${noWebGpu}` : ''}`,
   () => {
+    // The kernels run at any size here; by default they take over only from the composition's
+    // size limit.
+    beforeAll(() => setFusedAttentionAbove(0));
+    afterAll(() => setFusedAttentionAbove(undefined));
+
     it('matches the PyTorch golden case, value and gradients', async () => {
       await initCompute({ backend: 'webgpu' });
       const [o, dq, dk, dv] = await run(
@@ -186,6 +192,40 @@ describe.skipIf(noWebGpu !== '')(
       },
       60_000,
     );
+  },
+);
+
+describe.skipIf(noWebGpu !== '')(
+  `causalAttention's route on webgpu${noWebGpu ? ` — skipped: ${noWebGpu}` : ''}`,
+  () => {
+    /** Names of the kernels one forward runs. */
+    const kernelsOf = async (t: number): Promise<string[]> => {
+      const [q, k, v] = [1, 2, 3].map((seed) =>
+        ops.randomNormal([2, t, 16], 0, 1, 'float32', seed),
+      );
+      const info = await ops.profile(() => {
+        const o = causalAttention(q!, k!, v!);
+        o.dispose();
+      });
+      for (const x of [q, k, v]) x!.dispose();
+      return info.kernelNames;
+    };
+
+    it('composes matMul and softmax where the scores fit the device, else runs the WGSL kernels', async () => {
+      await initCompute({ backend: 'webgpu' });
+      const composed = await kernelsOf(8);
+      expect(composed).toContain('BatchMatMul');
+      expect(composed).toContain('Softmax');
+      expect(composed).not.toContain('LlmkitCausalAttention');
+      // Scores of 2·8·8·4 = 512 bytes, beyond a threshold of 511: the kernels run.
+      setFusedAttentionAbove(511);
+      try {
+        expect(await kernelsOf(8)).toContain('LlmkitCausalAttention');
+        expect(await kernelsOf(7)).not.toContain('LlmkitCausalAttention');
+      } finally {
+        setFusedAttentionAbove(undefined);
+      }
+    }, 60_000);
   },
 );
 

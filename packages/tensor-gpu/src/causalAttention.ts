@@ -1,13 +1,15 @@
 /**
- * Causal scaled dot-product attention. On WebGPU, FlashAttention-style WGSL kernels (forward and
- * backward; see `webgpu/`) that never materialise the [T, S] scores; on the
- * other backends, or with `initCompute({ kernels: 'engine' })`, two matrix products around
- * {@link causalSoftmax} (itself fused on cpu and wasm).
+ * Causal scaled dot-product attention: two matrix products around {@link causalSoftmax} (itself
+ * fused on cpu and wasm). On WebGPU, where the [T, S] scores would exceed what one buffer of the
+ * device may hold, FlashAttention-style WGSL kernels (forward and backward; see `webgpu/`) that
+ * never materialise them; below that, the composition is the faster (see
+ * `internal/fusedAttention.ts`).
  */
 import { causalSoftmax } from './causalSoftmax.js';
 import { TensorError } from './errors.js';
 import { check } from './internal/check.js';
 import { tf } from './internal/engine.js';
+import { fusedAttentionFor } from './internal/fusedAttention.js';
 import { hasKernel } from './internal/kernels.js';
 import { checkFloatTensor } from './internal/tensorChecks.js';
 import { CAUSAL_ATTENTION } from './kernels/causalAttention.js';
@@ -25,7 +27,7 @@ import { MAX_HEAD_SIZE } from './webgpu/attentionShaders.js';
  * @returns shape [..., T, D]
  * @example
  * ```ts
- * const y = causalAttention(q, k, v); // [B, H, T, hs]; on WebGPU without a [T, T] score tensor
+ * const y = causalAttention(q, k, v); // [B, H, T, hs]
  * ```
  * @throws TensorError `DTYPE_MISMATCH` unless float32; `SHAPE_MISMATCH` when the shapes do not
  *   fit; `INVALID_ARGUMENT` for a non-finite scale.
@@ -63,9 +65,9 @@ export function causalAttention<T extends Tensor>(q: T, k: Tensor, v: Tensor, sc
     });
   }
   const factor = check.finite(fn, 'scale', scale ?? 1 / Math.sqrt(d));
-  if (hasKernel(CAUSAL_ATTENTION) && d <= MAX_HEAD_SIZE) {
+  const bh = lead.reduce((a, b) => a * b, 1);
+  if (hasKernel(CAUSAL_ATTENTION) && d <= MAX_HEAD_SIZE && fusedAttentionFor(4 * bh * t * s)) {
     return tf.tidy(() => {
-      const bh = lead.reduce((a, b) => a * b, 1);
       const [o] = tf.engine().runKernel(
         CAUSAL_ATTENTION,
         {

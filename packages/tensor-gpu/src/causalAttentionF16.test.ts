@@ -23,10 +23,11 @@
  * smaller for the output and up to 1000× for the gradients.
  */
 import { Random } from '@llmkit/numeric';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webGpuUnavailable } from '../test/fusedTestKit.js';
 import { causalAttention } from './causalAttention.js';
 import { initCompute } from './compute.js';
+import { setFusedAttentionAbove } from './internal/fusedAttention.js';
 import {
   type AttentionDims,
   causalAttentionGradReference,
@@ -162,6 +163,11 @@ const skipped = unavailable || (f16 ? '' : 'the WebGPU device here has no shader
 describe.skipIf(skipped !== '')(
   `causalAttention in f16 on webgpu${skipped ? ` — skipped: ${skipped}` : ''}`,
   () => {
+    // The kernels run at any size here; by default they take over only from the composition's
+    // size limit.
+    beforeAll(() => setFusedAttentionAbove(0));
+    afterAll(() => setFusedAttentionAbove(undefined));
+
     // [bh, T, S, D]: one element; D not a multiple of 4 (6, 2); T not a multiple of the 32-row
     // block; S crossing the 64-key tile of D = 64 and T < S (a KV cache); D = 128 (32-key
     // tiles) and 256 (16-key tiles), the largest head the kernels take.

@@ -4,6 +4,7 @@
  * `initCompute({ kernels: 'engine' })`, the same function composed from the engine's operations.
  */
 import { TensorError } from './errors.js';
+import { causalMask } from './internal/causalMasks.js';
 import { check } from './internal/check.js';
 import { tf } from './internal/engine.js';
 import { hasKernel } from './internal/kernels.js';
@@ -43,11 +44,10 @@ export function causalSoftmax<T extends Tensor>(scores: T, scale = 1): T {
   }
   if (hasKernel(CAUSAL_SOFTMAX))
     return tf.engine().runKernel(CAUSAL_SOFTMAX, { x: scores }, { scale }) as T;
-  return tf.tidy(() => {
-    // An additive [T, S] mask of 0 and −∞, broadcast over the leading axes (as nanoGPT's
-    // masked_fill); built per call, it is S·T elements against the scores' B·H·T·S.
-    const visible = tf.cast(tf.linalg.bandPart(tf.ones([t, s]), -1, s - t), 'bool');
-    const mask = tf.where(visible, tf.zeros([t, s]), tf.fill([t, s], Number.NEGATIVE_INFINITY));
-    return tf.softmax(tf.add(tf.mul(scores, scale), mask));
-  }) as T;
+  // A single query (a decoding step) sees every key: nothing to mask.
+  if (t === 1) return tf.tidy(() => tf.softmax(tf.mul(scores, scale))) as T;
+  // An additive [T, S] mask of 0 and −∞, broadcast over the leading axes (as nanoGPT's
+  // masked_fill), made once per shape and backend.
+  const mask = causalMask(t, s);
+  return tf.tidy(() => tf.softmax(tf.add(tf.mul(scores, scale), mask))) as T;
 }

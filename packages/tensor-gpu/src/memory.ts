@@ -6,6 +6,7 @@
  * {@link memoryReport} says what is allocated now.
  */
 import { TensorError } from './errors.js';
+import { cachedMaskMemory } from './internal/causalMasks.js';
 import { tf } from './internal/engine.js';
 import type { Tensor } from './tensor.js';
 
@@ -52,26 +53,33 @@ export function dispose(container: TensorContainer): void {
 export interface MemoryReport {
   /** The backend whose memory is described. */
   readonly backend: string;
-  /** Live tensors, variables included. */
+  /** Live tensors, variables included; llmkit's own cache (`cached`) left out. */
   readonly tensors: number;
-  /** Distinct data buffers (reshapes and clones share one). */
+  /** Distinct data buffers (reshapes and clones share one); the cache left out. */
   readonly dataBuffers: number;
-  /** Bytes of tensor data (4 per float32/int32 element, 1 per bool). */
+  /** Bytes of tensor data (4 per float32/int32 element, 1 per bool); the cache left out. */
   readonly bytes: number;
+  /**
+   * What llmkit keeps for reuse across calls: the causal masks of composed attention, one per
+   * recent shape and backend, made on first use and never returned to callers.
+   */
+  readonly cached: { readonly tensors: number; readonly bytes: number };
   /** True when the backend cannot count exactly (e.g. string tensors); see `reasons`. */
   readonly unreliable: boolean;
   /** Why the counts may be inexact. */
   readonly reasons: readonly string[];
 }
 
-/** The engine's current tensor count and bytes. @public */
+/** The engine's current tensor count and bytes, llmkit's cache counted apart. @public */
 export function memoryReport(): MemoryReport {
   const info = tf.memory() as tf.MemoryInfo & { reasons?: string[] };
+  const cached = cachedMaskMemory();
   return {
     backend: tf.getBackend(),
-    tensors: info.numTensors,
-    dataBuffers: info.numDataBuffers,
-    bytes: info.numBytes,
+    tensors: info.numTensors - cached.tensors,
+    dataBuffers: info.numDataBuffers - cached.tensors,
+    bytes: info.numBytes - cached.bytes,
+    cached,
     unreliable: info.unreliable === true,
     reasons: info.reasons ?? [],
   };
