@@ -34,13 +34,12 @@ describe('causalMask', () => {
     await initCompute({ backend: 'cpu' });
     const first = causalMask(7, 7);
     expect(causalMask(7, 7)).toBe(first);
-    for (const t of [8, 9, 10]) causalMask(t, t);
+    const [eight, nine, ten] = [8, 9, 10].map((t) => causalMask(t, t));
     expect(causalMask(7, 7)).toBe(first); // used again: now the most recent
     causalMask(11, 11); // drops 8×8, the least recently used
-    expect(first.isDisposed).toBe(false);
-    const eight = causalMask(8, 8);
-    expect(eight.isDisposed).toBe(false);
-    expect(causalMask(7, 7)).toBe(first);
+    expect(eight!.isDisposed).toBe(true);
+    expect([first, nine!, ten!].map((mask) => mask.isDisposed)).toEqual([false, false, false]);
+    expect(causalMask(8, 8)).not.toBe(eight);
   });
 
   it('is counted apart in the memory report, so leak checks pass on a first use', async () => {
