@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { countEventLoopTurns } from '../test/eventLoopTurns.js';
 import { fixture } from '../test/fixtures.js';
 import { type Battle, BattleCounts } from './battles.js';
 
@@ -21,13 +22,7 @@ describe('BattleCounts.fromAsync', () => {
 
   it('gives the event loop a turn between chunks: a setImmediate loop advances between progress reports', async () => {
     // Arrange: a callback that re-queues itself on every turn of the event loop.
-    let turns = 0;
-    let running = true;
-    const tick = () => {
-      turns++;
-      if (running) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const turns = countEventLoopTurns();
     const turnsAtProgress: number[] = [];
     const progress: number[] = [];
     // Act
@@ -38,7 +33,7 @@ describe('BattleCounts.fromAsync', () => {
         chunkSize: 1000,
         onProgress: (done) => {
           progress.push(done);
-          turnsAtProgress.push(turns);
+          turnsAtProgress.push(turns.count());
         },
       });
       // Assert: 4 chunks, and the probe ran between every two of them.
@@ -47,7 +42,7 @@ describe('BattleCounts.fromAsync', () => {
         expect(turnsAtProgress[k]).toBeGreaterThan(turnsAtProgress[k - 1] as number);
       }
     }
-    running = false;
+    turns.stop();
   });
 
   it('cancels between chunks and names the bad battle by its index', async () => {

@@ -1,6 +1,7 @@
 import { fitLogisticRegression } from '@llmkit/numeric';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { countEventLoopTurns } from '../test/eventLoopTurns.js';
 import { fixture } from '../test/fixtures.js';
 import type { Battle } from './battles.js';
 import { bradleyTerry } from './bradleyTerry.js';
@@ -166,19 +167,13 @@ describe('styleControlledRatings', () => {
   });
 
   it('gives the event loop a turn between chunks of battles, and cancels', async () => {
-    let turns = 0;
-    let running = true;
-    const tick = () => {
-      turns++;
-      if (running) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const turns = countEventLoopTurns();
     const turnsAtIteration: number[] = [];
     const fit = await styleControlledRatings(battles, features, {
       chunkSize: 500,
-      onProgress: () => turnsAtIteration.push(turns),
+      onProgress: () => turnsAtIteration.push(turns.count()),
     });
-    running = false;
+    turns.stop();
     // 10 chunks per pass: the probe ran between them, and between every two iterations.
     expect(turnsAtIteration).toHaveLength(fit.iterations);
     expect(turnsAtIteration[0]).toBeGreaterThanOrEqual(9);
